@@ -1,0 +1,621 @@
+/*
+ * certificates.c: issuing, listing, showing and revoking certificates, and their QR codes.
+ *
+ * A certificate stores a snapshot of its micro-credential's public JSON, taken at issue, so it
+ * keeps certifying what it certified when the micro-credential is edited or retired later. Its id
+ * is random (100 bits) and is the only secret-free handle that verifiers get, in the QR code.
+ *
+ * Access: a coordinator manages every certificate. An issuer manages the certificates of
+ * micro-credentials that its own organisation promotes, and gets 403 for any other.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mic.h"
+
+#define CERT_PER_PAGE 20
+#define CERT_PAGE_MAX 10000
+#define CERT_HOLDER_NAME_MAX 200
+#define CERT_HOLDER_EMAIL_MAX 254
+#define CERT_REASON_MAX 1000
+/* One clash of random 100-bit ids is unlikely already, so three mean a broken generator. */
+#define CERT_ID_ATTEMPTS 3
+#define CERT_QR_MODULE_PX 8
+#define ER_DUP_ENTRY_CODE 1062
+
+/* Columns of cert_select_sql and cert_select_private_sql, in order. */
+enum cert_column {
+	CERT_ID, CERT_SNAPSHOT, CERT_HOLDER_NAME, CERT_ISSUED_AT, CERT_VALID_UNTIL, CERT_REVOKED_AT,
+	CERT_REVOCATION_REASON, CERT_ORG_ID, CERT_HOLDER_EMAIL, CERT_ISSUED_BY_ID, CERT_ISSUED_BY_NAME,
+};
+
+static const char cert_select_sql[] =
+    "SELECT c.id, c.snapshot, c.holder_name, c.issued_at, c.valid_until, c.revoked_at,"
+    " c.revocation_reason, c.promoting_organisation_id"
+    " FROM certificates AS c WHERE c.id = ?";
+static const char cert_select_private_sql[] =
+    "SELECT c.id, c.snapshot, c.holder_name, c.issued_at, c.valid_until, c.revoked_at,"
+    " c.revocation_reason, c.promoting_organisation_id, c.holder_email, u.id, u.name"
+    " FROM certificates AS c JOIN users AS u ON u.id = c.issued_by WHERE c.id = ?";
+
+void certificate_verify_url(const char *id, char *out, size_t outlen)
+{
+	int n = snprintf(out, outlen, "%s/v/%s", cfg.public_url, id);
+
+	/* config.c caps the public URL, so CERT_VERIFY_URL_MAX always fits. */
+	if (n < 0 || (size_t)n >= outlen) {
+		log_event(LOG_ERROR, NULL, "event=verify_url_truncated length=%d", n);
+		abort();
+	}
+}
+
+/* Returns "revoked", "expired" or "valid" for the given DATETIME values (NULL when unset). */
+static const char *certificate_status(const char *valid_until, const char *revoked_at)
+{
+	time_t until;
+
+	if (revoked_at)
+		return "revoked";
+	if (valid_until && time_parse_db(valid_until, &until) == 0 && until <= time(NULL))
+		return "expired";
+	return "valid";
+}
+
+/* Tells whether the caller may see and change certificates of the promoting organisation org_id. */
+static bool certificate_access(const struct req *r, long long org_id)
+{
+	if (!r->user)
+		return false;
+	if (r->user->role == ROLE_COORDINATOR)
+		return true;
+	return r->user->role == ROLE_ISSUER && r->user->organisation_id > 0 &&
+	    r->user->organisation_id == org_id;
+}
+
+static void reply_forbidden(struct req *r)
+{
+	reply_error(r, 403, "forbidden", NULL,
+	    "only a coordinator or an issuer of the promoting organisation may manage this certificate");
+}
+
+static void reply_certificate_not_found(struct req *r)
+{
+	reply_error(r, 404, "not_found", NULL, "no certificate has this id");
+}
+
+static json_t *certificate_json(const struct db_result *res, json_t *snapshot, bool with_private)
+{
+	const char *id = db_cell(res, 0, CERT_ID);
+	char verify_url[CERT_VERIFY_URL_MAX];
+	json_t *obj = json_object();
+
+	certificate_verify_url(id, verify_url, sizeof verify_url);
+	json_object_set_new(obj, "id", json_string(id));
+	json_object_set_new(obj, "status", json_string(certificate_status(
+	    db_cell(res, 0, CERT_VALID_UNTIL), db_cell(res, 0, CERT_REVOKED_AT))));
+	json_object_set_new(obj, "verify_url", json_string(verify_url));
+	json_object_set_new(obj, "holder_name", json_string(db_cell(res, 0, CERT_HOLDER_NAME)));
+	if (with_private)
+		json_object_set_new(obj, "holder_email", json_string(db_cell(res, 0, CERT_HOLDER_EMAIL)));
+	json_set_time(obj, "issued_at", "issued_on", db_cell(res, 0, CERT_ISSUED_AT));
+	json_set_time(obj, "valid_until", "valid_until_on", db_cell(res, 0, CERT_VALID_UNTIL));
+	json_set_time(obj, "revoked_at", "revoked_on", db_cell(res, 0, CERT_REVOKED_AT));
+	const char *reason = db_cell(res, 0, CERT_REVOCATION_REASON);
+	json_object_set_new(obj, "revocation_reason", reason ? json_string(reason) : json_null());
+	if (with_private)
+		json_object_set_new(obj, "issued_by", json_pack("{s:I, s:s?}",
+		    "id", (json_int_t)db_cell_int(res, 0, CERT_ISSUED_BY_ID),
+		    "name", db_cell(res, 0, CERT_ISSUED_BY_NAME)));
+	json_object_set_new(obj, "microcredential", snapshot);
+	return obj;
+}
+
+json_t *certificate_load(struct worker *w, const char *id, bool with_private, long long *org_id,
+    bool *db_failed)
+{
+	struct db_param params[] = { P_TEXT(id) };
+	struct db_result res;
+	json_t *obj = NULL;
+
+	*db_failed = false;
+	if (!id_certificate_valid(id))
+		return NULL;
+	if (db_query(w, with_private ? cert_select_private_sql : cert_select_sql, params, 1, &res) != 0) {
+		*db_failed = true;
+		return NULL;
+	}
+	if (res.rows == 0)
+		goto out;
+
+	json_error_t error;
+	json_t *snapshot = json_loads(db_cell(&res, 0, CERT_SNAPSHOT), 0, &error);
+	if (!json_is_object(snapshot)) {
+		/* The column's CHECK only ensures valid JSON, so this is a broken row, not bad input. */
+		log_event(LOG_ERROR, NULL, "event=certificate_snapshot_invalid certificate=%s line=%d",
+		    id, error.line);
+		json_decref(snapshot);
+		*db_failed = true;
+		goto out;
+	}
+	obj = certificate_json(&res, snapshot, with_private);
+	if (org_id)
+		*org_id = db_cell_int(&res, 0, CERT_ORG_ID);
+
+out:
+	db_result_free(&res);
+	return obj;
+}
+
+/*
+ * Loads the certificate named by the path for a caller who manages it. Replies 404 for an unknown
+ * or malformed id, 403 when the caller may not manage it, and 500 or 503 when the lookup failed.
+ */
+static json_t *certificate_for_caller_or_reply(struct req *r, bool with_private)
+{
+	long long org_id = 0;
+	bool db_failed = false;
+	json_t *cert = certificate_load(r->w, r->params[0], with_private, &org_id, &db_failed);
+
+	if (db_failed) {
+		reply_db_error(r);
+		return NULL;
+	}
+	if (!cert) {
+		reply_certificate_not_found(r);
+		return NULL;
+	}
+	if (!certificate_access(r, org_id)) {
+		json_decref(cert);
+		reply_forbidden(r);
+		return NULL;
+	}
+	return cert;
+}
+
+/* ---- Issue ---- */
+
+struct issue_request {
+	long long microcredential_id;
+	char *holder_name;          /* trimmed, owned */
+	char *holder_email;         /* trimmed, owned */
+	bool has_valid_until;
+	time_t valid_until;
+};
+
+static void issue_request_free(struct issue_request *in)
+{
+	free(in->holder_name);
+	free(in->holder_email);
+	in->holder_name = NULL;
+	in->holder_email = NULL;
+}
+
+/*
+ * Reads a required string field without surrounding white space into *out (owned by the caller).
+ * The limit of max_chars applies to the trimmed text; an empty result is rejected.
+ */
+static int trimmed_text_or_reply(struct req *r, json_t *body, const char *field, size_t max_chars,
+    bool allow_newlines, char **out)
+{
+	const char *raw;
+
+	if (json_string_or_reply(r, body, field, true, SIZE_MAX, &raw) != 0)
+		return -1;
+	*out = text_trim(raw);
+	if (**out == '\0') {
+		reply_error(r, 400, "invalid_field", field, "%s must not be empty", field);
+		return -1;
+	}
+	if (!allow_newlines && text_has_control(*out, false)) {
+		reply_error(r, 400, "invalid_field", field, "%s must be one line without control characters",
+		    field);
+		return -1;
+	}
+	size_t chars = utf8_length(*out);
+	if (chars > max_chars) {
+		reply_error(r, 400, "invalid_field", field, "%s has %zu characters; the maximum is %zu",
+		    field, chars, max_chars);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Converts a date-only valid_until to the last second of that day in cfg.timezone, so that
+ * "2027-06-30" keeps the certificate valid through 30 June. time_parse_iso() gives midnight UTC
+ * for a date, and mktime() works in the zone that config.c set through TZ.
+ */
+static time_t end_of_local_day(time_t utc_midnight)
+{
+	struct tm day;
+
+	gmtime_r(&utc_midnight, &day);
+	day.tm_mday += 1;
+	day.tm_hour = 0;
+	day.tm_min = 0;
+	day.tm_sec = 0;
+	day.tm_isdst = -1;
+	return mktime(&day) - 1;
+}
+
+static int valid_until_or_reply(struct req *r, json_t *body, struct issue_request *in)
+{
+	const char *text;
+
+	if (json_string_or_reply(r, body, "valid_until", false, 64, &text) != 0)
+		return -1;
+	if (!text)
+		return 0;
+	if (time_parse_iso(text, &in->valid_until) != 0) {
+		reply_error(r, 400, "invalid_field", "valid_until",
+		    "valid_until must be a date such as 2027-06-30 or a date-time with a zone such as "
+		    "2027-06-30T12:00:00Z");
+		return -1;
+	}
+	if (strlen(text) == 10)
+		in->valid_until = end_of_local_day(in->valid_until);
+	if (in->valid_until <= time(NULL)) {
+		reply_error(r, 400, "invalid_field", "valid_until", "valid_until must be in the future");
+		return -1;
+	}
+	in->has_valid_until = true;
+	return 0;
+}
+
+static int issue_request_parse_or_reply(struct req *r, json_t *body, struct issue_request *in)
+{
+	if (json_int_or_reply(r, body, "microcredential_id", true, 1, INT64_MAX,
+	    &in->microcredential_id, NULL) != 0)
+		return -1;
+	if (trimmed_text_or_reply(r, body, "holder_name", CERT_HOLDER_NAME_MAX, false,
+	    &in->holder_name) != 0)
+		return -1;
+	if (trimmed_text_or_reply(r, body, "holder_email", CERT_HOLDER_EMAIL_MAX, false,
+	    &in->holder_email) != 0)
+		return -1;
+	if (!email_valid(in->holder_email)) {
+		reply_error(r, 400, "invalid_field", "holder_email",
+		    "holder_email must be an e-mail address such as ana@example.org");
+		return -1;
+	}
+	return valid_until_or_reply(r, body, in);
+}
+
+/* Inserts the certificate under a fresh random id, drawing a new id after a duplicate key. */
+static int certificate_insert(struct req *r, const struct issue_request *in, long long org_id,
+    const char *snapshot, char id[CERT_ID_LEN + 1])
+{
+	static const char sql[] =
+	    "INSERT INTO certificates (id, microcredential_id, promoting_organisation_id, snapshot,"
+	    " holder_name, holder_email, issued_at, valid_until, issued_by)"
+	    " VALUES (?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6), ?, ?)";
+	char valid_until[32];
+
+	if (in->has_valid_until)
+		time_format_db(in->valid_until, valid_until);
+	for (int attempt = 1; attempt <= CERT_ID_ATTEMPTS; attempt++) {
+		id_certificate(id);
+		struct db_param params[] = {
+			P_TEXT(id),
+			P_INT(in->microcredential_id),
+			P_INT(org_id),
+			P_TEXT(snapshot),
+			P_TEXT(in->holder_name),
+			P_TEXT(in->holder_email),
+			in->has_valid_until ? P_TEXT(valid_until) : P_NULL,
+			P_INT(r->user->id),
+		};
+		if (db_exec(r->w, sql, params, sizeof params / sizeof params[0], NULL, NULL) == 0)
+			return 0;
+		if (db_errno(r->w) != ER_DUP_ENTRY_CODE)
+			return -1;
+		log_event(LOG_WARN, r->request_id, "event=certificate_id_clash attempt=%d", attempt);
+	}
+	return -1;
+}
+
+/*
+ * Issues the certificate in one transaction (row and audit record) and returns its JSON, or
+ * replies and returns NULL. snapshot_json is the micro-credential's JSON.
+ */
+static json_t *certificate_issue_or_reply(struct req *r, const struct issue_request *in,
+    long long org_id, json_t *snapshot_json)
+{
+	char id[CERT_ID_LEN + 1];
+	char *snapshot = json_dumps(snapshot_json, JSON_COMPACT);
+	json_t *cert = NULL;
+	bool db_failed = false;
+
+	if (!snapshot || db_begin(r->w) != 0)
+		goto failed;
+	if (certificate_insert(r, in, org_id, snapshot, id) != 0)
+		goto failed;
+	json_t *details = json_pack("{s:I}", "microcredential_id", (json_int_t)in->microcredential_id);
+	if (audit_record(r, "certificate_issued", "certificate", id, org_id, details) != 0)
+		goto failed;
+	cert = certificate_load(r->w, id, true, NULL, &db_failed);
+	if (!cert || db_commit(r->w) != 0)
+		goto failed;
+
+	log_event(LOG_INFO, r->request_id,
+	    "event=certificate_issued certificate=%s microcredential=%lld organisation=%lld user=%lld",
+	    id, in->microcredential_id, org_id, r->user->id);
+	free(snapshot);
+	return cert;
+
+failed:
+	db_rollback(r->w);
+	json_decref(cert);
+	free(snapshot);
+	reply_db_error(r);
+	return NULL;
+}
+
+void handle_certificate_create(struct req *r)
+{
+	struct issue_request in = { 0 };
+	json_t *body = NULL;
+	json_t *mc = NULL;
+	json_t *cert = NULL;
+	long long org_id = 0;
+	bool db_failed = false;
+
+	body = req_json_or_reply(r);
+	if (!body)
+		return;
+	if (issue_request_parse_or_reply(r, body, &in) != 0)
+		goto out;
+
+	mc = microcredential_load(r->w, in.microcredential_id, true, &org_id, &db_failed);
+	if (db_failed) {
+		reply_db_error(r);
+		goto out;
+	}
+	if (!mc) {
+		reply_error(r, 400, "invalid_field", "microcredential_id",
+		    "microcredential_id %lld is not a published micro-credential", in.microcredential_id);
+		goto out;
+	}
+	if (!certificate_access(r, org_id)) {
+		reply_error(r, 403, "forbidden", NULL,
+		    "only a coordinator or an issuer of the promoting organisation may issue this "
+		    "micro-credential");
+		goto out;
+	}
+
+	cert = certificate_issue_or_reply(r, &in, org_id, mc);
+	if (!cert)
+		goto out;
+
+	char location[64 + CERT_ID_LEN];
+	snprintf(location, sizeof location, "/api/v1/certificates/%s",
+	    json_string_value(json_object_get(cert, "id")));
+	reply_header(r, "Location", location);
+	reply_json(r, 201, cert);
+
+out:
+	json_decref(mc);
+	json_decref(body);
+	issue_request_free(&in);
+}
+
+/* ---- List ---- */
+
+static const char list_all_sql[] =
+    "SELECT c.id, c.holder_name, c.issued_at, c.valid_until, c.revoked_at, c.microcredential_id,"
+    " JSON_VALUE(c.snapshot, '$.title') FROM certificates AS c"
+    " ORDER BY c.issued_at DESC, c.id LIMIT ? OFFSET ?";
+static const char list_organisation_sql[] =
+    "SELECT c.id, c.holder_name, c.issued_at, c.valid_until, c.revoked_at, c.microcredential_id,"
+    " JSON_VALUE(c.snapshot, '$.title') FROM certificates AS c"
+    " WHERE c.promoting_organisation_id = ?"
+    " ORDER BY c.issued_at DESC, c.id LIMIT ? OFFSET ?";
+static const char count_all_sql[] = "SELECT COUNT(*) FROM certificates";
+static const char count_organisation_sql[] =
+    "SELECT COUNT(*) FROM certificates WHERE promoting_organisation_id = ?";
+
+static json_t *list_item_json(const struct db_result *res, size_t row)
+{
+	json_t *item = json_object();
+	const char *title = db_cell(res, row, 6);
+
+	json_object_set_new(item, "id", json_string(db_cell(res, row, 0)));
+	json_object_set_new(item, "status",
+	    json_string(certificate_status(db_cell(res, row, 3), db_cell(res, row, 4))));
+	json_object_set_new(item, "holder_name", json_string(db_cell(res, row, 1)));
+	json_set_time(item, "issued_at", "issued_on", db_cell(res, row, 2));
+	json_object_set_new(item, "microcredential", json_pack("{s:I, s:o}",
+	    "id", (json_int_t)db_cell_int(res, row, 5),
+	    "title", title ? json_string(title) : json_null()));
+	return item;
+}
+
+/*
+ * Runs the count and the page query of the certificates that the caller manages: all of them for
+ * a coordinator, those of the caller's organisation for an issuer.
+ */
+static int certificate_list_query(struct req *r, long long page, struct db_result *count,
+    struct db_result *rows)
+{
+	long long limit = CERT_PER_PAGE;
+	long long offset = (page - 1) * CERT_PER_PAGE;
+
+	if (r->user->role == ROLE_COORDINATOR) {
+		struct db_param params[] = { P_INT(limit), P_INT(offset) };
+		if (db_query(r->w, count_all_sql, NULL, 0, count) != 0)
+			return -1;
+		return db_query(r->w, list_all_sql, params, 2, rows);
+	}
+
+	struct db_param params[] = { P_INT(r->user->organisation_id), P_INT(limit), P_INT(offset) };
+	if (db_query(r->w, count_organisation_sql, params, 1, count) != 0)
+		return -1;
+	return db_query(r->w, list_organisation_sql, params, 3, rows);
+}
+
+/* Returns {items, page, per_page, total}, or NULL when a query failed. */
+static json_t *certificate_list(struct req *r, long long page)
+{
+	struct db_result count = { 0 };
+	struct db_result rows = { 0 };
+	json_t *result = NULL;
+
+	if (certificate_list_query(r, page, &count, &rows) != 0)
+		goto out;
+
+	json_t *items = json_array();
+	for (size_t row = 0; row < rows.rows; row++)
+		json_array_append_new(items, list_item_json(&rows, row));
+	result = json_pack("{s:o, s:I, s:I, s:I}", "items", items, "page", (json_int_t)page,
+	    "per_page", (json_int_t)CERT_PER_PAGE, "total", (json_int_t)db_cell_int(&count, 0, 0));
+
+out:
+	db_result_free(&count);
+	db_result_free(&rows);
+	return result;
+}
+
+void handle_certificates_list(struct req *r)
+{
+	long long page;
+
+	if (!r->user || (r->user->role != ROLE_COORDINATOR && r->user->role != ROLE_ISSUER)) {
+		reply_error(r, 403, "forbidden", NULL, "only coordinators and issuers may list certificates");
+		return;
+	}
+	if (query_long_or_reply(r, "page", 1, CERT_PAGE_MAX, 1, &page) != 0)
+		return;
+
+	json_t *result = certificate_list(r, page);
+	if (!result) {
+		reply_db_error(r);
+		return;
+	}
+	reply_json(r, 200, result);
+}
+
+/* ---- Show and QR codes ---- */
+
+void handle_certificate_get(struct req *r)
+{
+	json_t *cert = certificate_for_caller_or_reply(r, true);
+
+	if (cert)
+		reply_json(r, 200, cert);
+}
+
+/* Replies with the QR code of the certificate's verification URL as SVG or PNG. */
+static void certificate_qr_reply(struct req *r, bool png)
+{
+	json_t *cert = certificate_for_caller_or_reply(r, false);
+	struct buf *out = &r->w->out;
+	int rc;
+
+	if (!cert)
+		return;
+	buf_reset(out);
+	const char *url = json_string_value(json_object_get(cert, "verify_url"));
+	rc = png ? qr_png(url, CERT_QR_MODULE_PX, out) : qr_svg(url, out);
+	json_decref(cert);
+	if (rc != 0) {
+		log_event(LOG_ERROR, r->request_id, "event=qr_failed certificate=%s format=%s",
+		    r->params[0], png ? "png" : "svg");
+		reply_error(r, 500, "internal", NULL, "the QR code could not be drawn");
+		return;
+	}
+	reply_raw(r, 200, png ? "image/png" : "image/svg+xml", out->data, out->len);
+}
+
+void handle_certificate_qr_svg(struct req *r)
+{
+	certificate_qr_reply(r, false);
+}
+
+void handle_certificate_qr_png(struct req *r)
+{
+	certificate_qr_reply(r, true);
+}
+
+/* ---- Revoke ---- */
+
+/*
+ * Revokes the certificate in one transaction: locks the row, checks access and state, updates it
+ * and writes the audit record. Returns the revoked certificate's JSON, or replies and returns NULL.
+ */
+static json_t *certificate_revoke_or_reply(struct req *r, const char *id, const char *reason)
+{
+	static const char lock_sql[] =
+	    "SELECT promoting_organisation_id, revoked_at FROM certificates WHERE id = ? FOR UPDATE";
+	static const char update_sql[] =
+	    "UPDATE certificates SET revoked_at = UTC_TIMESTAMP(6), revocation_reason = ?,"
+	    " revoked_by = ? WHERE id = ?";
+	struct db_param lock_params[] = { P_TEXT(id) };
+	struct db_param update_params[] = { P_TEXT(reason), P_INT(r->user->id), P_TEXT(id) };
+	struct db_result row = { 0 };
+	json_t *cert = NULL;
+	bool db_failed = false;
+
+	if (db_begin(r->w) != 0 || db_query(r->w, lock_sql, lock_params, 1, &row) != 0)
+		goto db_error;
+	if (row.rows == 0) {
+		reply_certificate_not_found(r);
+		goto out;
+	}
+	long long org_id = db_cell_int(&row, 0, 0);
+	if (!certificate_access(r, org_id)) {
+		reply_forbidden(r);
+		goto out;
+	}
+	if (db_cell(&row, 0, 1)) {
+		reply_error(r, 409, "already_revoked", NULL, "the certificate was already revoked");
+		goto out;
+	}
+
+	if (db_exec(r->w, update_sql, update_params, 3, NULL, NULL) != 0)
+		goto db_error;
+	if (audit_record(r, "certificate_revoked", "certificate", id, org_id, NULL) != 0)
+		goto db_error;
+	cert = certificate_load(r->w, id, true, NULL, &db_failed);
+	if (!cert || db_commit(r->w) != 0)
+		goto db_error;
+	log_event(LOG_INFO, r->request_id,
+	    "event=certificate_revoked certificate=%s organisation=%lld user=%lld", id, org_id,
+	    r->user->id);
+	goto out;
+
+db_error:
+	json_decref(cert);
+	cert = NULL;
+	reply_db_error(r);
+out:
+	if (!cert)
+		db_rollback(r->w);
+	db_result_free(&row);
+	return cert;
+}
+
+void handle_certificate_revoke(struct req *r)
+{
+	json_t *body = NULL;
+	char *reason = NULL;
+	json_t *cert = NULL;
+
+	if (!id_certificate_valid(r->params[0])) {
+		reply_certificate_not_found(r);
+		return;
+	}
+	body = req_json_or_reply(r);
+	if (!body)
+		return;
+	if (trimmed_text_or_reply(r, body, "reason", CERT_REASON_MAX, true, &reason) != 0)
+		goto out;
+
+	cert = certificate_revoke_or_reply(r, r->params[0], reason);
+	if (cert)
+		reply_json(r, 200, cert);
+
+out:
+	free(reason);
+	json_decref(body);
+}

@@ -1,0 +1,239 @@
+#!/bin/sh
+# Measures the running local MIC stack with wrk and records the results in docs/benchmarks.md.
+#
+# Every run measures, one after the other:
+#   (a) nginx serving bench/static/hello.txt (about 300 bytes) at /bench-static.txt,
+#   (b) GET /api/v1/verify/{id}, ids drawn at random from the certificates in the database,
+#   (c) GET /v/{id}, the same way,
+#   (d) GET /api/v1/microcredentials?q=wood.
+# The static file is the reference: each rate is also given as a percentage of (a), measured in the
+# same run on the same machine. wrk runs on the same cores as the stack, so every figure includes
+# wrk's own CPU use.
+#
+# Run it through `./mic bench`, which exports MIC_PORT, MIC_VAR, MIC_DB_SOCKET and
+# MIC_DEMO_ACCOUNTS for the running stack. When the database contains fewer than
+# BENCH_MIN_CERTIFICATES certificates, it issues the missing ones through the API as the demo
+# coordinator.
+#
+# Settings (environment):
+#   BENCH_SECONDS             duration of each measured run, in seconds (10)
+#   BENCH_WARMUP_SECONDS      unrecorded run before each measured one, in seconds (2; 0 skips it)
+#   BENCH_THREADS             wrk threads (2)
+#   BENCH_CONNECTIONS         open connections for (a), (b) and (c) (64)
+#   BENCH_SEARCH_CONNECTIONS  open connections for (d) (32)
+#   BENCH_MIN_CERTIFICATES    certificates the database must contain before the runs (100)
+#   BENCH_OUTPUT              Markdown file the results are appended to (docs/benchmarks.md)
+#
+# shellcheck disable=SC2016 # backquotes in single-quoted text are Markdown code spans
+set -eu
+
+BENCH_DIR=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd -P)
+ROOT=$(dirname -- "$BENCH_DIR")
+
+die() {
+	printf 'bench: error: %s\n' "$*" >&2
+	exit 1
+}
+
+for variable in MIC_PORT MIC_VAR MIC_DB_SOCKET MIC_DEMO_ACCOUNTS; do
+	eval "value=\${$variable:-}"
+	[ -n "$value" ] || die "$variable is not set; run the benchmark through ./mic bench"
+done
+
+seconds=${BENCH_SECONDS:-10}
+warmup_seconds=${BENCH_WARMUP_SECONDS:-2}
+threads=${BENCH_THREADS:-2}
+connections=${BENCH_CONNECTIONS:-64}
+search_connections=${BENCH_SEARCH_CONNECTIONS:-32}
+min_certificates=${BENCH_MIN_CERTIFICATES:-100}
+output=${BENCH_OUTPUT:-$ROOT/docs/benchmarks.md}
+for setting in "BENCH_SECONDS=$seconds" "BENCH_WARMUP_SECONDS=$warmup_seconds" "BENCH_THREADS=$threads" \
+	"BENCH_CONNECTIONS=$connections" "BENCH_SEARCH_CONNECTIONS=$search_connections" \
+	"BENCH_MIN_CERTIFICATES=$min_certificates"; do
+	case ${setting#*=} in
+	'' | *[!0-9]*) die "$setting is not a whole number" ;;
+	esac
+done
+[ "$seconds" -gt 0 ] || die "BENCH_SECONDS must be at least 1"
+if [ "$connections" -lt "$threads" ] || [ "$search_connections" -lt "$threads" ]; then
+	die "wrk needs at least as many connections as threads ($threads)"
+fi
+command -v wrk >/dev/null 2>&1 || die "wrk is not installed; ./mic up installs it"
+
+base=http://127.0.0.1:$MIC_PORT
+work=$MIC_VAR/bench
+mkdir -p "$work"
+
+mariadb_query() {
+	mariadb --no-defaults --socket="$MIC_DB_SOCKET" --user=root --batch --skip-column-names \
+		--execute="$1" mic
+}
+
+# curl only ever talks to the local stack, whatever proxy the environment names.
+local_curl() {
+	curl --noproxy '*' --silent --show-error --max-time 10 "$@"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Certificates to verify
+
+json_field() {
+	node -e 'const v = JSON.parse(require("fs").readFileSync(0, "utf8"))[process.argv[1]];
+		if (v === undefined) process.exit(1); console.log(v);' "$1"
+}
+
+# Issues certificates through POST /api/v1/certificates until the database contains $1 of them.
+issue_certificates() {
+	email=$(awk '$1 == "coordinator" { print $2 }' "$MIC_DEMO_ACCOUNTS")
+	password=$(awk '$1 == "coordinator" { print $3 }' "$MIC_DEMO_ACCOUNTS")
+	if [ -z "$email" ] || [ -z "$password" ]; then
+		die "$MIC_DEMO_ACCOUNTS names no coordinator account, which is needed to issue certificates"
+	fi
+	microcredential=$(mariadb_query "SELECT id FROM microcredentials WHERE status = 'published' ORDER BY id LIMIT 1")
+	[ -n "$microcredential" ] || die "the database has no published micro-credential to issue certificates for"
+
+	jar=$work/cookies.txt
+	rm -f "$jar"
+	# Demo passwords are letters and digits, so they need no JSON escaping.
+	status=$(local_curl --cookie-jar "$jar" --output "$work/session.json" --write-out '%{http_code}' \
+		--header 'Content-Type: application/json' \
+		--data "{\"email\":\"$email\",\"password\":\"$password\"}" "$base/api/v1/session")
+	[ "$status" = 200 ] || die "signing in as $email returned HTTP $status: $(cat "$work/session.json")"
+	csrf_token=$(json_field csrf_token <"$work/session.json") || die "the sign-in response has no csrf_token"
+
+	number=$(mariadb_query 'SELECT COUNT(*) FROM certificates')
+	echo "Issuing $(($1 - number)) certificates of micro-credential $microcredential as $email"
+	while [ "$number" -lt "$1" ]; do
+		status=$(local_curl --cookie "$jar" --output "$work/issue.json" --write-out '%{http_code}' \
+			--header 'Content-Type: application/json' --header "X-CSRF-Token: $csrf_token" \
+			--data "{\"microcredential_id\":$microcredential,\"holder_name\":\"Benchmark Holder $number\",\"holder_email\":\"bench-holder-$number@example.org\"}" \
+			"$base/api/v1/certificates")
+		case $status in
+		201) number=$((number + 1)) ;;
+		429) sleep 1 ;;
+		*) die "POST /api/v1/certificates returned HTTP $status: $(cat "$work/issue.json")" ;;
+		esac
+	done
+	local_curl --cookie "$jar" --output /dev/null --request DELETE --header "X-CSRF-Token: $csrf_token" \
+		"$base/api/v1/session" || :
+	rm -f "$jar"
+}
+
+certificates=$(mariadb_query 'SELECT COUNT(*) FROM certificates') ||
+	die "counting the certificates failed; is MariaDB of $MIC_VAR running?"
+if [ "$certificates" -lt "$min_certificates" ]; then
+	issue_certificates "$min_certificates"
+fi
+ids_file=$work/certificate-ids.txt
+mariadb_query 'SELECT id FROM certificates LIMIT 100000' >"$ids_file"
+id_count=$(wc -l <"$ids_file" | tr -d ' ')
+first_id=$(head -n 1 "$ids_file")
+
+# Each request must succeed before its rate means anything.
+for path in /bench-static.txt "/api/v1/verify/$first_id" "/v/$first_id" '/api/v1/microcredentials?q=wood'; do
+	status=$(local_curl --output /dev/null --write-out '%{http_code}' "$base$path") || status=000
+	[ "$status" = 200 ] || die "GET $base$path returned HTTP $status instead of 200"
+done
+
+# ---------------------------------------------------------------------------------------------
+# Runs
+
+# Runs wrk with the options given after the name $1, saves its output as $work/$1.txt and prints
+# it. The header X-MIC-Bench keeps these requests out of nginx's access log.
+run_wrk() {
+	name=$1
+	shift
+	if [ "$warmup_seconds" -gt 0 ]; then
+		wrk --threads "$threads" --duration "${warmup_seconds}s" --timeout 5s \
+			--header 'X-MIC-Bench: 1' "$@" >/dev/null
+	fi
+	wrk --threads "$threads" --duration "${seconds}s" --timeout 5s --latency \
+		--header 'X-MIC-Bench: 1' "$@" >"$work/$name.txt"
+	cat "$work/$name.txt"
+	echo
+	sleep 1
+}
+
+echo "Benchmarking $base: $seconds s per run, $threads wrk threads, ids from $id_count certificates"
+echo
+run_wrk static --connections "$connections" "$base/bench-static.txt"
+BENCH_IDS=$ids_file BENCH_PREFIX=/api/v1/verify/ \
+	run_wrk verify-api --connections "$connections" --script "$BENCH_DIR/verify.lua" "$base"
+BENCH_IDS=$ids_file BENCH_PREFIX=/v/ \
+	run_wrk verify-page --connections "$connections" --script "$BENCH_DIR/verify.lua" "$base"
+run_wrk search --connections "$search_connections" "$base/api/v1/microcredentials?q=wood"
+
+# ---------------------------------------------------------------------------------------------
+# Results
+
+# Prints "requests_per_second p50_ms p99_ms http_errors socket_errors" from one wrk output.
+parse_wrk() {
+	awk '
+	function milliseconds(value) {
+		if (value ~ /us$/) { sub(/us$/, "", value); return value / 1000 }
+		if (value ~ /ms$/) { sub(/ms$/, "", value); return value + 0 }
+		if (value ~ /s$/) { sub(/s$/, "", value); return value * 1000 }
+		return value + 0
+	}
+	$1 == "50%" { p50 = milliseconds($2) }
+	$1 == "99%" { p99 = milliseconds($2) }
+	/^Requests\/sec:/ { rate = $2 }
+	/Non-2xx or 3xx responses:/ { http_errors = $NF }
+	/Socket errors:/ { gsub(/,/, ""); socket_errors = $4 + $6 + $8 + $10 }
+	END { printf "%.0f %.2f %.2f %d %d\n", rate, p50, p99, http_errors, socket_errors }
+	' "$1"
+}
+
+static_rate=$(parse_wrk "$work/static.txt" | awk '{ print $1 }')
+[ "${static_rate:-0}" -gt 0 ] || die "the static run measured no requests; read $work/static.txt"
+
+# Prints one table row: label $1, connections $2, results of run $3.
+table_row() {
+	parse_wrk "$work/$3.txt" | awk -v label="$1" -v connections="$2" -v static_rate="$static_rate" '{
+		printf "| %s | %d | %d | %.2f | %.2f | %d | %d | %.1f %% |\n",
+			label, connections, $1, $2, $3, $4, $5, 100 * $1 / static_rate
+	}'
+}
+
+table=$(
+	echo '| request | connections | requests/s | p50 ms | p99 ms | HTTP errors | socket errors | of static |'
+	echo '|---|--:|--:|--:|--:|--:|--:|--:|'
+	table_row 'static file from nginx, `GET /bench-static.txt`' "$connections" static
+	table_row '`GET /api/v1/verify/{id}`' "$connections" verify-api
+	table_row '`GET /v/{id}`' "$connections" verify-page
+	table_row '`GET /api/v1/microcredentials?q=wood`' "$search_connections" search
+)
+
+cores=$(nproc 2>/dev/null || echo unknown)
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)
+commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null) || commit='before the first commit'
+if [ -n "$(git -C "$ROOT" status --porcelain 2>/dev/null | head -n 1)" ]; then
+	commit="$commit (uncommitted changes)"
+fi
+record=$(
+	echo "## $(date -u '+%Y-%m-%d %H:%M UTC'), $commit"
+	echo
+	echo "Machine: $cores cores (nproc), ${cpu:-unknown CPU}. wrk $(wrk --version 2>&1 | awk 'NR == 1 { print $2 }'), $threads threads, $seconds s per row after a $warmup_seconds s warm-up, on the same machine as the stack. Verification ids drawn at random from $id_count certificates. \"HTTP errors\" counts responses with status 400 or above; \"of static\" is the rate as a share of the static file's."
+	echo
+	printf '%s\n' "$table"
+)
+
+echo
+printf '%s\n' "$record"
+
+mkdir -p "$(dirname -- "$output")"
+if [ ! -s "$output" ]; then
+	{
+		echo '# Benchmarks'
+		echo
+		echo 'Results of `./mic bench` (bench/run.sh), oldest first. Each run measures nginx serving a'
+		echo 'static file of about 300 bytes beside the API requests, so the API rates can be compared with'
+		echo 'what nginx alone serves on the same machine at the same time.'
+	} >"$output"
+fi
+{
+	echo
+	printf '%s\n' "$record"
+} >>"$output"
+echo
+echo "Appended to $output"

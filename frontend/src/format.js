@@ -1,0 +1,69 @@
+// Display helpers for values that come from the API. Everything takes the language from i18n.
+import { formatNumber, getLocale, t } from './i18n/index.js';
+
+const dayFormats = {};
+
+/**
+ * A calendar day given by the API as "YYYY-MM-DD" (already in the alliance's time zone), written
+ * out in the reader's language. The Y-M-D parts are formatted as they are: the value is never read
+ * as a moment in the viewer's own time zone.
+ */
+export function formatDay(ymd) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(ymd || '');
+  if (!m) return ymd || '';
+  const locale = getLocale();
+  dayFormats[locale] ||= new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' });
+  return dayFormats[locale].format(new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))));
+}
+
+function displayName(type, code) {
+  if (!code) return '';
+  try {
+    return new Intl.DisplayNames([getLocale()], { type }).of(code) || code;
+  } catch {
+    return code;
+  }
+}
+
+/** "ES" -> "Spain", in the reader's language. */
+export function countryName(code) {
+  return displayName('region', String(code || '').toUpperCase());
+}
+
+/** "en" -> "English", in the reader's language. */
+export function languageLabel(code) {
+  return displayName('language', code);
+}
+
+/** "online" | "onsite" | "blended", as words. */
+export function participationLabel(form) {
+  return form ? t(`participation.${form}`) : '';
+}
+
+/** "60 hours · 2 ECTS credits", or only the hours when there are no credits. */
+export function workloadShort(hours, ects) {
+  const parts = [];
+  if (hours != null) parts.push(t('workload.hours', { count: Number(hours) }));
+  if (ects != null && ects !== '') parts.push(t('workload.ects', { count: Number(ects) }));
+  return parts.join(t('common.separator'));
+}
+
+/** "EQF level 4", or a note that no level applies. */
+export function eqfShort(level) {
+  return level ? t('eqf.level', { level }) : t('eqf.none');
+}
+
+/** "EQF level 4: factual and theoretical knowledge in broad contexts ..." */
+export function eqfExplained(level) {
+  return level ? t('eqf.explained', { level, summary: t(`eqf.summary.${level}`) }) : t('eqf.none');
+}
+
+/** "Organisation name (Country)" */
+export function organisationWithCountry(org) {
+  if (!org) return '';
+  return org.country
+    ? t('organisation.withCountry', { name: org.name, country: countryName(org.country) })
+    : org.name;
+}
+
+export { formatNumber };

@@ -1,0 +1,281 @@
+// Public verification: GET /api/v1/verify/{id} and the server-rendered page GET /v/{id}.
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+
+import {
+  ALLIANCE_NAME,
+  Client,
+  INSULATION_TITLE,
+  baseUrl,
+  brusselsDay,
+  createUser,
+  decodeHtmlEntities,
+  demoMicrocredential,
+  issueCertificate,
+  rawRequest,
+  signedInClient,
+  sql,
+  sqlString,
+  uniqueEmail,
+} from '../lib/stack.mjs';
+
+const anonymous = new Client();
+
+/** Extracts the content of every <meta property="og:..."> tag of an HTML page, by property. */
+function openGraphTags(html) {
+  const tags = {};
+  for (const match of html.matchAll(/<meta\b[^>]*>/gi)) {
+    const tag = match[0];
+    const property = /\bproperty\s*=\s*"(og:[^"]+)"/i.exec(tag);
+    const content = /\bcontent\s*=\s*"([^"]*)"/i.exec(tag);
+    if (property && content) tags[property[1]] = decodeHtmlEntities(content[1]);
+  }
+  return tags;
+}
+
+/** Returns the markup inside <div id="app">, up to the first <script> after it. */
+function appMarkup(html) {
+  const start = html.search(/<div\b[^>]*\bid\s*=\s*"app"[^>]*>/i);
+  assert.ok(start >= 0, 'the page has no <div id="app">');
+  const rest = html.slice(start);
+  const end = rest.search(/<script\b/i);
+  return end < 0 ? rest : rest.slice(0, end);
+}
+
+/** Converts HTML markup to its text: tags removed, entities decoded, white space collapsed. */
+function textOf(markup) {
+  return decodeHtmlEntities(markup.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ');
+}
+
+describe('verify', () => {
+  let insulation;
+  let coordinatorClient;
+
+  before(async () => {
+    insulation = await demoMicrocredential(INSULATION_TITLE);
+    coordinatorClient = await signedInClient(await createUser({ role: 'coordinator' }));
+  });
+
+  async function issue(fields = {}) {
+    return issueCertificate(coordinatorClient, { microcredential_id: insulation.id, ...fields });
+  }
+
+  describe('api', () => {
+    test('valid certificate', async () => {
+      const email = uniqueEmail('verify');
+      const c = await issue({ holder_name: 'Maria Verified Santos', holder_email: email });
+      const response = await anonymous.get(`/api/v1/verify/${c.id}`);
+
+      assert.equal(response.status, 200, response.text);
+      const v = response.json;
+      assert.equal(v.status, 'valid');
+      assert.equal(v.id, c.id);
+      assert.equal(v.verify_url, `${baseUrl}/v/${c.id}`);
+      assert.equal(v.holder.name, 'Maria Verified Santos');
+      assert.equal(v.microcredential.title, INSULATION_TITLE);
+      assert.equal(v.microcredential.eqf_level, 3);
+      assert.equal(v.microcredential.workload_hours, 40);
+      assert.equal(v.microcredential.learning_outcomes.length, 6);
+      assert.match(v.microcredential.learning_outcomes[0].statement, /^Compare mineral wool/);
+      assert.equal(v.issuer.name, ALLIANCE_NAME);
+      assert.equal(v.promoting_organisation.name, 'Fundación Laboral de la Construcción');
+      assert.equal(v.promoting_organisation.country, 'ES');
+      assert.equal(v.issued_at, c.issued_at);
+      assert.equal(v.issued_on, brusselsDay(v.issued_at));
+      assert.equal(v.valid_until, null);
+      assert.equal(v.revoked_at, null);
+      assert.equal(v.revoked_on, null);
+      assert.equal(v.revocation_reason, null);
+    });
+
+    test('verify never shows holder e-mail', async () => {
+      const email = uniqueEmail('private');
+      const c = await issue({ holder_email: email });
+      const response = await anonymous.get(`/api/v1/verify/${c.id}`);
+
+      assert.equal(response.status, 200);
+      assert.equal(response.text.includes(email), false);
+      assert.equal(response.text.includes(email.split('@')[0]), false);
+      assert.equal(Object.hasOwn(response.json, 'holder_email'), false);
+      assert.equal(Object.hasOwn(response.json.holder, 'email'), false);
+      assert.equal(Object.hasOwn(response.json, 'issued_by'), false);
+    });
+
+    test('verify works signed in too', async () => {
+      const c = await issue();
+      const response = await coordinatorClient.get(`/api/v1/verify/${c.id}`);
+
+      assert.equal(response.status, 200);
+      assert.equal(response.json.status, 'valid');
+      assert.equal(response.text.includes(c.holder_email), false);
+    });
+
+    test('revoked certificate', async () => {
+      const c = await issue();
+      const reason = 'Assessment evidence withdrawn by the promoting organisation';
+      const revoked = await coordinatorClient.post(`/api/v1/certificates/${c.id}/revoke`, { reason });
+      assert.equal(revoked.status, 200, revoked.text);
+
+      const response = await anonymous.get(`/api/v1/verify/${c.id}`);
+      assert.equal(response.status, 200, response.text);
+      assert.equal(response.json.status, 'revoked');
+      assert.equal(response.json.revoked_at, revoked.json.revoked_at);
+      assert.equal(response.json.revoked_on, brusselsDay(revoked.json.revoked_at));
+      assert.equal(response.json.revocation_reason, reason);
+      assert.equal(response.json.holder.name, c.holder_name);
+    });
+
+    test('expired certificate', async () => {
+      const c = await issue({ valid_until: '2099-01-01T00:00:00Z' });
+      await sql(`UPDATE certificates SET valid_until = UTC_TIMESTAMP(6) - INTERVAL 1 DAY WHERE id = ${sqlString(c.id)}`);
+      const response = await anonymous.get(`/api/v1/verify/${c.id}`);
+
+      assert.equal(response.status, 200, response.text);
+      assert.equal(response.json.status, 'expired');
+      assert.notEqual(response.json.valid_until, null);
+      assert.ok(Date.parse(response.json.valid_until) < Date.now());
+      assert.equal(response.json.valid_until_on, brusselsDay(response.json.valid_until));
+      assert.equal(response.json.revoked_at, null);
+
+      const detail = await coordinatorClient.get(`/api/v1/certificates/${c.id}`);
+      assert.equal(detail.json.status, 'expired');
+    });
+
+    test('not yet expired is valid', async () => {
+      const c = await issue({ valid_until: '2099-01-01T00:00:00Z' });
+      await sql(`UPDATE certificates SET valid_until = UTC_TIMESTAMP(6) + INTERVAL 1 HOUR WHERE id = ${sqlString(c.id)}`);
+      const response = await anonymous.get(`/api/v1/verify/${c.id}`);
+
+      assert.equal(response.json.status, 'valid');
+    });
+
+    test('unknown and malformed ids are 404', async () => {
+      const c = await issue();
+      const ids = [
+        'zzzzzzzzzzzzzzzzzzzz',
+        '00000000000000000000',
+        c.id.slice(0, 19),
+        `${c.id}a`,
+        c.id.toUpperCase(),
+        // i, l, o and u are not in the Crockford alphabet.
+        `${c.id.slice(0, 19)}u`,
+        'abc',
+        '..%2F..%2Fapi%2Fv1%2Fme',
+        '..%2Fcertificates',
+        `${c.id.slice(0, 17)}..%2F`,
+        '%3Cscript%3Ealert(1)%3C%2Fscript%3E',
+        '%27%20OR%20%271%27%3D%271',
+        '%E2%82%AC%E2%82%AC%E2%82%AC%E2%82%AC%E2%82%AC%E2%82%AC%E2%82%AC',
+        '%2520%2520',
+        '%2e%2e',
+        '%ff%fe',
+        '%c0%af',
+      ];
+      for (const id of ids) {
+        const response = await rawRequest({ path: `/api/v1/verify/${id}` });
+
+        assert.equal(response.status, 404, `${id}: ${response.text}`);
+        assert.equal(response.json?.status, 'not_found', `${id}: ${response.text}`);
+        assert.equal(response.json.error.code, 'not_found', id);
+      }
+    });
+
+    test('dot segments never reach another route', async () => {
+      for (const path of ['/api/v1/verify/../me', '/api/v1/verify/../microcredentials', '/api/v1/verify/./x/..']) {
+        const response = await rawRequest({ path });
+
+        assert.equal(response.status, 404, `${path}: ${response.status} ${response.text}`);
+      }
+    });
+  });
+
+  describe('page', () => {
+    test('valid page is server-rendered', async () => {
+      const email = uniqueEmail('page');
+      const c = await issue({ holder_name: 'Zoë Nuñez-Ștefănescu', holder_email: email });
+      const response = await anonymous.get(`/v/${c.id}`);
+
+      assert.equal(response.status, 200, response.text.slice(0, 300));
+      assert.match(response.headers.get('content-type'), /^text\/html/);
+      const app = appMarkup(response.text);
+      assert.match(app, /data-status="valid"/);
+      const text = textOf(app);
+      assert.match(text, /\bValid\b/);
+      assert.ok(text.includes('Zoë Nuñez-Ștefănescu'), text);
+      assert.ok(text.includes(INSULATION_TITLE), text);
+      assert.ok(text.includes(ALLIANCE_NAME), text);
+      assert.equal(response.text.includes(email), false);
+    });
+
+    test('page escapes the holder name', async () => {
+      const name = 'O\'Brien "Danny" <b>bold</b> <script>alert(1)</script>';
+      const c = await issue({ holder_name: name });
+      const response = await anonymous.get(`/v/${c.id}`);
+
+      assert.equal(response.status, 200);
+      assert.equal(response.text.includes('<b>bold</b>'), false, 'the name is in the page unescaped');
+      assert.equal(response.text.includes('<script>alert(1)</script>'), false, 'the name is in the page unescaped');
+      assert.ok(textOf(appMarkup(response.text)).includes(name));
+    });
+
+    test('page Open Graph tags', async () => {
+      const c = await issue({ holder_name: 'Open Graph Holder' });
+      const response = await anonymous.get(`/v/${c.id}`);
+      const tags = openGraphTags(response.text);
+
+      assert.ok(tags['og:title'], `no og:title in ${JSON.stringify(tags)}`);
+      const summary = `${tags['og:title']} ${tags['og:description'] || ''}`;
+      assert.match(summary, /\bvalid\b/i);
+      assert.ok(summary.includes(INSULATION_TITLE), summary);
+      if (tags['og:url']) assert.equal(tags['og:url'], c.verify_url);
+    });
+
+    test('revoked page', async () => {
+      const c = await issue({ holder_name: 'Revoked Page Holder' });
+      const reason = 'Issued by mistake & replaced';
+      await coordinatorClient.post(`/api/v1/certificates/${c.id}/revoke`, { reason });
+      const response = await anonymous.get(`/v/${c.id}`);
+
+      assert.equal(response.status, 200);
+      const app = appMarkup(response.text);
+      assert.match(app, /data-status="revoked"/);
+      const text = textOf(app);
+      assert.match(text, /\bRevoked\b/);
+      assert.ok(text.includes(reason), text);
+      assert.ok(text.includes('Revoked Page Holder'), text);
+      assert.match(`${openGraphTags(response.text)['og:title']}`, /revoked/i);
+    });
+
+    test('expired page', async () => {
+      const c = await issue({ valid_until: '2099-01-01T00:00:00Z' });
+      await sql(`UPDATE certificates SET valid_until = UTC_TIMESTAMP(6) - INTERVAL 1 DAY WHERE id = ${sqlString(c.id)}`);
+      const response = await anonymous.get(`/v/${c.id}`);
+
+      assert.equal(response.status, 200);
+      const app = appMarkup(response.text);
+      assert.match(app, /data-status="expired"/);
+      assert.match(textOf(app), /\bExpired\b/);
+    });
+
+    test('unknown page is 404', async () => {
+      for (const id of ['zzzzzzzzzzzzzzzzzzzz', 'abc', 'ZZZZZZZZZZZZZZZZZZZZ', '%3Cb%3E', '%ff%fe']) {
+        const response = await rawRequest({ path: `/v/${id}` });
+
+        const label = `/v/${id}: ${response.status} ${response.headers['content-type']} ${response.text.slice(0, 120)}`;
+        assert.equal(response.status, 404, label);
+        assert.match(response.headers['content-type'], /^text\/html/, label);
+        const app = appMarkup(response.text);
+        assert.match(app, /data-status="not_found"/, `/v/${id}`);
+        assert.match(textOf(app), /\bNot found\b/i, `/v/${id}`);
+        assert.equal(response.text.includes('<b>'), false, `/v/${id} reflects the id unescaped`);
+      }
+    });
+
+    test('page keeps the SPA scripts', async () => {
+      const c = await issue();
+      const response = await anonymous.get(`/v/${c.id}`);
+
+      assert.match(response.text, /<script\b[^>]*\bsrc="\/assets\/[^"]+\.js"/);
+    });
+  });
+});

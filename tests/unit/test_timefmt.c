@@ -1,0 +1,80 @@
+/* Tests of timefmt.c: database and ISO 8601 forms, and calendar days in the alliance's zone. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "check.h"
+#include "mic.h"
+
+static void test_parse_db(void)
+{
+	time_t t;
+	char out[32];
+
+	CHECK(time_parse_db("2026-12-04 20:30:00", &t) == 0);
+	time_format_iso(t, out);
+	CHECK_STR(out, "2026-12-04T20:30:00Z");
+	CHECK(time_parse_db("2026-12-04 20:30:00.123456", &t) == 0);
+	time_format_db(t, out);
+	CHECK_STR(out, "2026-12-04 20:30:00");
+	CHECK(time_parse_db("2026-02-30 00:00:00", &t) != 0);
+	CHECK(time_parse_db("2026-12-04", &t) != 0);
+	CHECK(time_parse_db("2026-12-04 24:00:00", &t) != 0);
+	CHECK(time_parse_db(NULL, &t) != 0);
+}
+
+static void test_parse_iso(void)
+{
+	time_t t;
+	char out[32];
+
+	CHECK(time_parse_iso("2027-01-31", &t) == 0);
+	time_format_iso(t, out);
+	CHECK_STR(out, "2027-01-31T00:00:00Z");
+	CHECK(time_parse_iso("2027-01-31T10:00:00+02:00", &t) == 0);
+	time_format_iso(t, out);
+	CHECK_STR(out, "2027-01-31T08:00:00Z");
+	CHECK(time_parse_iso("2027-01-31T10:00:00.5Z", &t) == 0);
+	time_format_iso(t, out);
+	CHECK_STR(out, "2027-01-31T10:00:00Z");
+	CHECK(time_parse_iso("2028-02-29", &t) == 0);       /* leap year */
+	CHECK(time_parse_iso("2027-02-29", &t) != 0);
+	CHECK(time_parse_iso("2027-01-31T10:00:00", &t) != 0);  /* no zone */
+	CHECK(time_parse_iso("2027-13-01", &t) != 0);
+	CHECK(time_parse_iso("2027-01-31x", &t) != 0);
+	CHECK(time_parse_iso("tomorrow", &t) != 0);
+}
+
+/* Europe/Brussels is UTC+1 in winter and UTC+2 in summer; the day follows the zone, not UTC. */
+static void test_local_date(void)
+{
+	time_t t;
+	char day[16];
+
+	setenv("TZ", "Europe/Brussels", 1);
+	tzset();
+	CHECK(time_parse_db("2026-12-31 23:30:00", &t) == 0);
+	time_format_local_date(t, day);
+	CHECK_STR(day, "2027-01-01");
+	CHECK(time_parse_db("2026-06-30 22:15:00", &t) == 0);
+	time_format_local_date(t, day);
+	CHECK_STR(day, "2026-07-01");
+	CHECK(time_parse_db("2026-06-30 21:59:59", &t) == 0);
+	time_format_local_date(t, day);
+	CHECK_STR(day, "2026-06-30");
+	/* The night the clocks go back: 2026-10-25 00:30 UTC is 02:30 summer time. */
+	CHECK(time_parse_db("2026-10-24 22:30:00", &t) == 0);
+	time_format_local_date(t, day);
+	CHECK_STR(day, "2026-10-25");
+	CHECK(time_parse_db("2026-10-24 21:30:00", &t) == 0);
+	time_format_local_date(t, day);
+	CHECK_STR(day, "2026-10-24");
+}
+
+int main(void)
+{
+	test_parse_db();
+	test_parse_iso();
+	test_local_date();
+	return check_summary("timefmt");
+}
