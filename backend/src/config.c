@@ -53,6 +53,7 @@ int config_load(char *err, size_t errlen)
 	cfg.web_root = env_or("MIC_WEB_ROOT", "frontend/dist");
 	cfg.sql_dir = env_or("MIC_SQL_DIR", "sql");
 	cfg.timezone = env_or("MIC_TIMEZONE", "Europe/Brussels");
+	cfg.cache_dir = env_or("MIC_CACHE_DIR", "var/cache");
 
 	len = strlen(env_or("MIC_PUBLIC_URL", "http://127.0.0.1:8080"));
 	if (len >= sizeof(public_url)) {

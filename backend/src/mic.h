@@ -72,6 +72,7 @@ struct config {
 	const char *web_root;
 	const char *sql_dir;
 	const char *timezone;
+	const char *cache_dir;        /* caches that are safe to delete, e.g. generated PDFs */
 	int threads;
 	size_t max_body;
 	int session_ttl;              /* seconds */
@@ -260,6 +261,9 @@ void buf_html_escape(struct buf *b, const char *s);   /* safe in text and quoted
 /* qr.c: QR code of text, error correction M, quiet zone of 4 modules. */
 int qr_svg(const char *text, struct buf *out) MIC_NODISCARD;
 int qr_png(const char *text, int module_px, struct buf *out) MIC_NODISCARD;
+struct _cairo;
+/* Draws the code and its quiet zone in a white square of side size at (x, y), as vectors. */
+int qr_draw(struct _cairo *cr, const char *text, double x, double y, double size) MIC_NODISCARD;
 
 /* microcredentials.c */
 void handle_microcredentials_list(struct req *r);
@@ -302,6 +306,13 @@ json_t *certificate_load(struct worker *w, const char *id, bool with_private, lo
 /* verify.c */
 void handle_verify(struct req *r);
 void handle_verify_page(struct req *r);
+
+/* pdf.c: A4 landscape certificates drawn with cairo and pango, cached under cfg.cache_dir. */
+void handle_certificate_pdf(struct req *r);
+/* Writes the PDF of a certificate's JSON (as certificate_load returns it) into out. */
+int pdf_render_certificate(json_t *certificate, struct buf *out) MIC_NODISCARD;
+/* Deletes every cached PDF of the certificate; used when its personal data is erased. */
+void pdf_cache_forget(const char *certificate_id);
 
 /* health.c */
 void handle_health(struct req *r);

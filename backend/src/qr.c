@@ -146,3 +146,42 @@ out:
 		QRcode_free(code);
 	return rc;
 }
+
+/*
+ * Draws the code with its quiet zone as a white square of side `size` (user units) whose top left
+ * corner is (x, y). On a PDF surface the modules stay vector rectangles.
+ */
+int qr_draw(cairo_t *cr, const char *text, double x, double y, double size)
+{
+	QRcode *code = qr_encode(text);
+	double module;
+
+	if (!code)
+		return -1;
+	module = size / (code->width + 2 * QR_QUIET_ZONE);
+	cairo_save(cr);
+	cairo_translate(cr, x, y);
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_rectangle(cr, 0, 0, size, size);
+	cairo_fill(cr);
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	for (int row = 0; row < code->width; row++) {
+		int col = 0;
+
+		while (col < code->width) {
+			int run = qr_dark_run(code, col, row);
+
+			if (run == 0) {
+				col++;
+				continue;
+			}
+			cairo_rectangle(cr, (col + QR_QUIET_ZONE) * module, (row + QR_QUIET_ZONE) * module,
+			    run * module, module);
+			col += run;
+		}
+	}
+	cairo_fill(cr);
+	cairo_restore(cr);
+	QRcode_free(code);
+	return 0;
+}

@@ -26,6 +26,7 @@ const struct route routes[] = {
 	{ "POST",   "/api/v1/certificates/:id/revoke",       handle_certificate_revoke,       COORDINATOR | ISSUER,  true,  true },
 	{ "GET",    "/api/v1/verify/:id",                    handle_verify,                   ROLES_ANYONE,          false, false },
 	{ "GET",    "/v/:id",                                handle_verify_page,              ROLES_ANYONE,          false, false },
+	{ "GET",    "/api/v1/certificates/:id/certificate.pdf", handle_certificate_pdf,       COORDINATOR | ISSUER,  false, false },
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

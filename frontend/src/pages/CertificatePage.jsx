@@ -83,7 +83,7 @@ function CertificateSheet({ c }) {
   );
 }
 
-function VerificationTools({ url }) {
+function VerificationTools({ id, url }) {
   const [copied, setCopied] = useState(null);
   async function onCopy() {
     try {
@@ -100,6 +100,9 @@ function VerificationTools({ url }) {
       <div class="tools__buttons">
         <button type="button" class="button button--secondary" onClick={onCopy}>{t('certificate.copy')}</button>
         <button type="button" class="button button--secondary" onClick={() => window.print()}>{t('certificate.print')}</button>
+        <a class="button button--secondary" href={`/api/v1/certificates/${encodeURIComponent(id)}/certificate.pdf`} download>
+          {t('certificate.downloadPdf')}
+        </a>
         <span class="tools__copied" role="status">
           {copied === 'ok' ? t('certificate.copied') : copied === 'failed' ? t('certificate.copyFailed') : ''}
         </span>
@@ -210,7 +213,7 @@ function CertificateView({ id }) {
         <>
           <p class="notice no-print" role="status" tabIndex={-1} ref={notice}>{justRevoked ? t('revoke.done') : ''}</p>
           <CertificateSheet c={c} />
-          <VerificationTools url={c.verify_url} />
+          <VerificationTools id={c.id} url={c.verify_url} />
           {c.status !== 'revoked' ? (
             <RevokeSection
               id={c.id}
