@@ -314,6 +314,27 @@ int pdf_render_certificate(json_t *certificate, struct buf *out) MIC_NODISCARD;
 /* Deletes every cached PDF of the certificate; used when its personal data is erased. */
 void pdf_cache_forget(const char *certificate_id);
 
+/* csv.c: CSV as spreadsheet programs write it; see the file's header for the dialect. */
+struct csv_reader {
+	const char *data;             /* after the byte order mark, if any */
+	size_t len;
+	size_t pos;
+	size_t line;                  /* 1-based physical line of pos */
+	char separator;               /* ',' or ';' */
+};
+struct csv_record {
+	char **fields;                /* count strings, owned by the record */
+	size_t count;
+	size_t line;                  /* the physical line the record starts on */
+};
+/* Checks the encoding and picks the separator; data must outlive the reader. */
+int csv_open(struct csv_reader *reader, const char *data, size_t len, char *err, size_t errlen)
+    MIC_NODISCARD;
+/* Reads the next record: 1 when one was read, 0 at the end, -1 with err set on malformed input. */
+int csv_next(struct csv_reader *reader, struct csv_record *rec, char *err, size_t errlen)
+    MIC_NODISCARD;
+void csv_record_free(struct csv_record *rec);
+
 /* health.c */
 void handle_health(struct req *r);
 
