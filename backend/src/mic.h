@@ -335,6 +335,35 @@ int csv_next(struct csv_reader *reader, struct csv_record *rec, char *err, size_
     MIC_NODISCARD;
 void csv_record_free(struct csv_record *rec);
 
+/* assessment.c: the rules and question bank of a micro-credential's online assessment. */
+struct assessment_rules {
+	int questions_per_outcome;
+	int time_limit_minutes;
+	int pass_mark_percent;
+	int outcome_min_percent;
+	int max_attempts;
+	long long wait_minutes;
+	char supervision[32];         /* unsupervised_no_id_check, supervised_no_id_check, ... */
+	bool exists;                  /* false: the defaults, no assessment defined yet */
+};
+void assessment_rules_defaults(struct assessment_rules *rules);
+int assessment_rules_load(struct worker *w, long long mc_id, struct assessment_rules *rules)
+    MIC_NODISCARD;
+json_t *assessment_rules_json(const struct assessment_rules *rules);
+size_t assessment_outcome_count(json_t *mc);
+void handle_assessment_get(struct req *r);
+void handle_assessment_put(struct req *r);
+void handle_assessment_questions_list(struct req *r);
+void handle_assessment_question_create(struct req *r);
+void handle_assessment_question_replace(struct req *r);
+void handle_assessment_question_delete(struct req *r);
+
+/* attempts.c: learners taking an assessment; a pass issues the certificate at once. */
+void handle_attempt_start(struct req *r);
+void handle_attempt_get(struct req *r);
+void handle_attempt_answer(struct req *r);
+void handle_attempt_submit(struct req *r);
+
 /* health.c */
 void handle_health(struct req *r);
 

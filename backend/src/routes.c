@@ -8,6 +8,8 @@
 
 #define COORDINATOR ROLE_BIT(ROLE_COORDINATOR)
 #define ISSUER ROLE_BIT(ROLE_ISSUER)
+#define EDITOR ROLE_BIT(ROLE_EDITOR)
+#define LEARNER ROLE_BIT(ROLE_LEARNER)
 
 const struct route routes[] = {
 	/* method  pattern                                   handler                          roles                  csrf   json */
@@ -27,6 +29,16 @@ const struct route routes[] = {
 	{ "GET",    "/api/v1/verify/:id",                    handle_verify,                   ROLES_ANYONE,          false, false },
 	{ "GET",    "/v/:id",                                handle_verify_page,              ROLES_ANYONE,          false, false },
 	{ "GET",    "/api/v1/certificates/:id/certificate.pdf", handle_certificate_pdf,       COORDINATOR | ISSUER,  false, false },
+	{ "GET",    "/api/v1/microcredentials/:id/assessment", handle_assessment_get,           ROLES_ANYONE,          false, false },
+	{ "PUT",    "/api/v1/microcredentials/:id/assessment", handle_assessment_put,           COORDINATOR | EDITOR,  true,  true },
+	{ "GET",    "/api/v1/microcredentials/:id/assessment/questions", handle_assessment_questions_list, COORDINATOR | EDITOR, false, false },
+	{ "POST",   "/api/v1/microcredentials/:id/assessment/questions", handle_assessment_question_create, COORDINATOR | EDITOR, true, true },
+	{ "PUT",    "/api/v1/microcredentials/:id/assessment/questions/:question", handle_assessment_question_replace, COORDINATOR | EDITOR, true, true },
+	{ "DELETE", "/api/v1/microcredentials/:id/assessment/questions/:question", handle_assessment_question_delete, COORDINATOR | EDITOR, true, false },
+	{ "POST",   "/api/v1/microcredentials/:id/attempts", handle_attempt_start,             LEARNER,               true,  false },
+	{ "GET",    "/api/v1/attempts/:attempt",             handle_attempt_get,               LEARNER,               false, false },
+	{ "PUT",    "/api/v1/attempts/:attempt/answers/:question", handle_attempt_answer,      LEARNER,               true,  true },
+	{ "POST",   "/api/v1/attempts/:attempt/submit",      handle_attempt_submit,            LEARNER,               true,  false },
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);
