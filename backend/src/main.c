@@ -103,6 +103,8 @@ static int serve(void)
 			return 1;
 		}
 	}
+	if (mail_delivery_start() != 0)
+		log_event(LOG_WARN, NULL, "event=mail_delivery_not_started");
 	log_event(LOG_INFO, NULL, "event=started socket=%s threads=%d public_url=%s timezone=%s pid=%d",
 	    cfg.listen, cfg.threads, cfg.public_url, cfg.timezone, (int)getpid());
 
@@ -114,6 +116,7 @@ static int serve(void)
 	close(listen_fd);
 	for (int i = 0; i < cfg.threads; i++)
 		pthread_join(threads[i], NULL);
+	mail_delivery_stop();
 	unlink(cfg.listen);
 	free(workers);
 	free(threads);

@@ -167,6 +167,8 @@ struct user {
 	enum role role;
 	long long organisation_id;    /* 0 when the user belongs to none */
 	char *organisation_name;
+	/* The organisation is suspended or has left: the router rejects every change by this user. */
+	bool organisation_inactive;
 };
 
 #define REQ_MAX_PARAMS 4
@@ -369,5 +371,105 @@ void handle_health(struct req *r);
 
 /* openapi.c */
 void handle_openapi(struct req *r);
+
+/* mail.c: the e-mail outbox (see the file's header for delivery and retries). */
+struct outbox_message {
+	const char *recipient;
+	const char *subject;
+	const char *body;             /* plain text, UTF-8 */
+	const char *kind;             /* e.g. "invitation", "password_reset" */
+	long long user_id;            /* related ids; 0 when none */
+	long long organisation_id;
+	long long application_id;
+};
+/* Inserts the message; call it inside the transaction of the change that causes it. */
+int outbox_add(struct worker *w, const struct outbox_message *m) MIC_NODISCARD;
+long long mail_backoff_seconds(int attempts);   /* delay before the next try after `attempts` */
+/* Writes an RFC 5322 message with the headers sendmail -t reads (From, To, Subject, ...). */
+void mail_format(struct buf *out, const char *from, const char *to, const char *subject,
+    const char *body, long long outbox_id, time_t date);
+/* Pipes message to `/bin/sh -c command`; fails unless it exits with status 0. */
+int mail_send_with_program(const char *command, const char *message, size_t len, char *err,
+    size_t errlen) MIC_NODISCARD;
+int mail_delivery_start(void) MIC_NODISCARD;    /* starts the delivery thread if MIC_SENDMAIL is set */
+void mail_delivery_stop(void);
+void handle_outbox_list(struct req *r);
+
+/* logo.c */
+#define LOGO_MAX_BYTES (512 * 1024)
+/*
+ * Returns the media type of an acceptable logo ("image/png", "image/jpeg", "image/svg+xml"), or
+ * NULL with *problem set to a sentence that says why the content was rejected.
+ */
+const char *logo_check(const void *data, size_t len, const char **problem);
+
+/* organisations.c */
+struct organisation_input {           /* trimmed copies, owned; NULL when absent */
+	char *name;
+	char *type;
+	char *country;
+	char *city;
+	char *website;
+	char *description;
+};
+bool organisation_type_valid(const char *type);
+bool organisation_status_valid(const char *status);
+/* A coordinator, or an org_admin of organisation_id. */
+bool caller_manages_organisation(const struct req *r, long long organisation_id);
+/* Reads a string field without surrounding white space into *out (owned; NULL when absent or empty). */
+int text_field_or_reply(struct req *r, json_t *body, const char *field, bool required,
+    size_t max_chars, bool multiline, char **out) MIC_NODISCARD;
+int email_field_or_reply(struct req *r, json_t *body, const char *field, bool required,
+    char **out) MIC_NODISCARD;
+int organisation_input_parse_or_reply(struct req *r, json_t *body, struct organisation_input *in)
+    MIC_NODISCARD;
+void organisation_input_free(struct organisation_input *in);
+void handle_organisations_list(struct req *r);
+void handle_organisation_get(struct req *r);
+void handle_organisation_logo_get(struct req *r);
+void handle_organisation_logo_put(struct req *r);
+void handle_members_list(struct req *r);
+void handle_organisation_status(struct req *r);
+
+/* accounts.c: single-use links and the users of an organisation. */
+#define ACCOUNT_TOKEN_CHARS 43
+/* Room for cfg.public_url (under 512 bytes), a page path of up to 60 bytes and the token. */
+#define ACCOUNT_LINK_MAX (512 + 60 + 8 + ACCOUNT_TOKEN_CHARS + 1)
+int account_token_create(struct worker *w, const char *purpose, long long user_id,
+    long long application_id, int ttl_seconds, char token[ACCOUNT_TOKEN_CHARS + 1]) MIC_NODISCARD;
+/*
+ * Marks an unused, unexpired token of purpose_a or purpose_b (may be NULL) as used, inside the
+ * caller's transaction, and returns the ids it names. Replies 400 or 409 when it cannot be used.
+ */
+int account_token_redeem_or_reply(struct req *r, const char *token, const char *purpose_a,
+    const char *purpose_b, long long *user_id, long long *application_id, char *purpose_out,
+    size_t purpose_len) MIC_NODISCARD;
+/* Writes cfg.public_url + "/" + page + "?token=" + token. */
+void account_link(const char *page, const char *token, char *out, size_t outlen);
+/*
+ * Creates a user without a password and queues the invitation e-mail, inside the caller's
+ * transaction. Returns the new user's id, 0 when the e-mail address has an account, -1 on failure.
+ */
+long long account_invite(struct req *r, const char *email, const char *name, enum role role,
+    long long organisation_id, const char *organisation_name);
+void handle_account_password(struct req *r);
+void handle_password_reset_request(struct req *r);
+void handle_organisation_users_list(struct req *r);
+void handle_organisation_user_invite(struct req *r);
+void handle_organisation_user_update(struct req *r);
+void handle_organisation_user_remove(struct req *r);
+
+/* applications.c */
+void handle_application_create(struct req *r);
+void handle_application_confirm(struct req *r);
+void handle_applications_list(struct req *r);
+void handle_application_approve(struct req *r);
+void handle_application_reject(struct req *r);
+void handle_application_request_information(struct req *r);
+
+/* dashboard.c */
+void handle_dashboard_queues(struct req *r);
+void handle_audit_list(struct req *r);
+void handle_figure(struct req *r);
 
 #endif

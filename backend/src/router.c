@@ -141,6 +141,13 @@ void router_dispatch(struct req *r)
 	}
 	if (authorise_or_reply(r, route) != 0)
 		return;
+	/* A suspended organisation's users keep reading, and may sign out, but change nothing. */
+	if (route->csrf && r->user != NULL && r->user->organisation_inactive &&
+	    route->handler != handle_session_delete) {
+		reply_error(r, 403, "organisation_suspended", NULL,
+		    "your organisation's membership is suspended or has ended, so you cannot make changes");
+		return;
+	}
 	if (route->json_body && !content_type_is_json(req_header(r, "CONTENT_TYPE"))) {
 		reply_error(r, 415, "unsupported_media_type", NULL,
 		    "send the body as JSON with Content-Type: application/json");

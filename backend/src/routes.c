@@ -10,6 +10,7 @@
 #define ISSUER ROLE_BIT(ROLE_ISSUER)
 #define EDITOR ROLE_BIT(ROLE_EDITOR)
 #define LEARNER ROLE_BIT(ROLE_LEARNER)
+#define ORG_ADMIN ROLE_BIT(ROLE_ORG_ADMIN)
 
 const struct route routes[] = {
 	/* method  pattern                                   handler                          roles                  csrf   json */
@@ -39,6 +40,29 @@ const struct route routes[] = {
 	{ "GET",    "/api/v1/attempts/:attempt",             handle_attempt_get,               LEARNER,               false, false },
 	{ "PUT",    "/api/v1/attempts/:attempt/answers/:question", handle_attempt_answer,      LEARNER,               true,  true },
 	{ "POST",   "/api/v1/attempts/:attempt/submit",      handle_attempt_submit,            LEARNER,               true,  false },
+	/* Membership, organisation accounts, e-mail outbox and the coordinators' dashboard. */
+	{ "GET",    "/api/v1/organisations",                 handle_organisations_list,       ROLES_ANYONE,          false, false },
+	{ "GET",    "/api/v1/organisations/:id",             handle_organisation_get,         ROLES_ANYONE,          false, false },
+	{ "GET",    "/api/v1/organisations/:id/logo",        handle_organisation_logo_get,    ROLES_ANYONE,          false, false },
+	{ "PUT",    "/api/v1/organisations/:id/logo",        handle_organisation_logo_put,    COORDINATOR | ORG_ADMIN, true, false },
+	{ "POST",   "/api/v1/organisations/:id/status",      handle_organisation_status,      COORDINATOR,           true,  true },
+	{ "GET",    "/api/v1/organisations/:id/users",       handle_organisation_users_list,  COORDINATOR | ORG_ADMIN, false, false },
+	{ "POST",   "/api/v1/organisations/:id/users",       handle_organisation_user_invite, COORDINATOR | ORG_ADMIN, true, true },
+	{ "PUT",    "/api/v1/organisations/:id/users/:user_id", handle_organisation_user_update, COORDINATOR | ORG_ADMIN, true, true },
+	{ "DELETE", "/api/v1/organisations/:id/users/:user_id", handle_organisation_user_remove, COORDINATOR | ORG_ADMIN, true, false },
+	{ "POST",   "/api/v1/applications",                  handle_application_create,       ROLES_ANYONE,          false, true },
+	{ "GET",    "/api/v1/applications",                  handle_applications_list,        COORDINATOR,           false, false },
+	{ "POST",   "/api/v1/applications/confirm",          handle_application_confirm,      ROLES_ANYONE,          false, true },
+	{ "POST",   "/api/v1/applications/:id/approve",      handle_application_approve,      COORDINATOR,           true,  false },
+	{ "POST",   "/api/v1/applications/:id/reject",       handle_application_reject,       COORDINATOR,           true,  true },
+	{ "POST",   "/api/v1/applications/:id/request-information", handle_application_request_information, COORDINATOR, true, true },
+	{ "POST",   "/api/v1/account/password",              handle_account_password,         ROLES_ANYONE,          false, true },
+	{ "POST",   "/api/v1/password-resets",               handle_password_reset_request,   ROLES_ANYONE,          false, true },
+	{ "GET",    "/api/v1/outbox",                        handle_outbox_list,              COORDINATOR,           false, false },
+	{ "GET",    "/api/v1/audit",                         handle_audit_list,               COORDINATOR,           false, false },
+	{ "GET",    "/api/v1/dashboard/queues",              handle_dashboard_queues,         COORDINATOR,           false, false },
+	{ "GET",    "/api/v1/dashboard/members",             handle_members_list,             COORDINATOR,           false, false },
+	{ "GET",    "/api/v1/figures/:name",                 handle_figure,                   COORDINATOR,           false, false },
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

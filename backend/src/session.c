@@ -132,7 +132,8 @@ int session_load(struct req *r)
 {
 	static const char sql[] =
 	    "SELECT s.csrf_token, s.last_seen_at < UTC_TIMESTAMP(6) - INTERVAL 60 SECOND, "
-	    "u.id, u.email, u.name, u.role, u.organisation_id, o.name "
+	    "u.id, u.email, u.name, u.role, u.organisation_id, o.name, "
+	    "o.status IN ('suspended', 'left') "
 	    "FROM sessions s JOIN users u ON u.id = s.user_id "
 	    "LEFT JOIN organisations o ON o.id = u.organisation_id "
 	    "WHERE s.token_hash = ? AND s.expires_at > UTC_TIMESTAMP(6) AND u.disabled_at IS NULL";
@@ -157,6 +158,7 @@ int session_load(struct req *r)
 		r->csrf_token = xstrdup(db_cell(&res, 0, 0));
 		r->session_hash = xstrdup(hash);
 		r->user = user_from_row(&res, 0, 2);
+		r->user->organisation_inactive = db_cell_int(&res, 0, 8) != 0;
 		if (db_cell_int(&res, 0, 1)) {
 			struct db_param params[] = { P_INT(cfg.session_ttl), P_TEXT(hash) };
 
