@@ -721,3 +721,86 @@ out:
 	db_result_free(&rows);
 	filters_free(&f);
 }
+
+/* ---- CSV ---- */
+
+/* Appends one RFC 4180 field: quoted, with inner quotes doubled, when it needs quoting. */
+static void csv_field(struct buf *out, const char *s, bool last)
+{
+	if (s && strpbrk(s, ",\"\r\n")) {
+		buf_putc(out, '"');
+		for (const char *p = s; *p; p++) {
+			if (*p == '"')
+				buf_putc(out, '"');
+			buf_putc(out, *p);
+		}
+		buf_putc(out, '"');
+	} else if (s) {
+		buf_puts(out, s);
+	}
+	buf_puts(out, last ? "\r\n" : ",");
+}
+
+static void csv_row(struct buf *out, const struct db_result *res, size_t row)
+{
+	char url[600], day[16] = "", languages[128] = "";
+	time_t published;
+	json_t *delivery = json_loads(db_cell(res, row, I_DELIVERY_LANGUAGES), 0, NULL);
+	size_t i;
+	json_t *code;
+
+	json_array_foreach(delivery, i, code) {
+		size_t used = strlen(languages);
+		snprintf(languages + used, sizeof languages - used, "%s%s", i ? " " : "",
+		    json_string_value(code) ? json_string_value(code) : "");
+	}
+	json_decref(delivery);
+	if (db_cell(res, row, I_PUBLISHED_AT) && time_parse_db(db_cell(res, row, I_PUBLISHED_AT), &published) == 0)
+		time_format_local_date(published, day);
+	snprintf(url, sizeof url, "%s/microcredentials/%s", cfg.public_url, db_cell(res, row, I_ID));
+
+	csv_field(out, db_cell(res, row, I_ID), false);
+	csv_field(out, db_cell(res, row, I_VERSION), false);
+	csv_field(out, db_cell(res, row, I_TITLE), false);
+	csv_field(out, db_cell(res, row, I_SUMMARY), false);
+	csv_field(out, db_cell(res, row, I_EQF), false);
+	csv_field(out, db_cell(res, row, I_HOURS), false);
+	csv_field(out, db_cell(res, row, I_ECTS), false);
+	csv_field(out, db_cell(res, row, I_LANGUAGE), false);
+	csv_field(out, languages, false);
+	csv_field(out, db_cell(res, row, I_PARTICIPATION), false);
+	csv_field(out, db_cell(res, row, I_ORG_NAME), false);
+	csv_field(out, db_cell(res, row, I_ORG_COUNTRY), false);
+	csv_field(out, day, false);
+	csv_field(out, url, true);
+}
+
+/*
+ * The catalogue as CSV (RFC 4180, UTF-8, CRLF line ends, a header row), in the original language
+ * of each micro-credential, with the same filters and sort orders as the JSON list but no paging.
+ */
+void handle_microcredentials_csv(struct req *r)
+{
+	struct filters f = { 0 };
+	struct db_result rows = { 0 };
+	struct buf *out = &r->w->out;
+
+	buf_init(&f.search.boolean);
+	if (filters_parse_or_reply(r, &f) != 0)
+		goto out;
+	if (catalogue_rows(r->w, &f, "", 0, 0, &rows) != 0) {
+		reply_db_error(r);
+		goto out;
+	}
+	buf_reset(out);
+	buf_puts(out, "id,version,title,summary,eqf_level,workload_hours,ects_credits,language,"
+	    "delivery_languages,participation_form,promoting_organisation,country,published_on,url\r\n");
+	for (size_t row = 0; row < rows.rows; row++)
+		csv_row(out, &rows, row);
+	reply_header(r, "Content-Disposition", "attachment; filename=\"microcredentials.csv\"");
+	reply_raw(r, 200, "text/csv; charset=utf-8; header=present", out->data, out->len);
+
+out:
+	db_result_free(&rows);
+	filters_free(&f);
+}

@@ -267,6 +267,7 @@ static int valid_until_or_reply(struct req *r, json_t *body, struct issue_reques
 /*
  * Returns the time validity_months calendar months from now, as the end of that day in
  * cfg.timezone, for a certificate whose micro-credential sets a validity period.
+ * NOTE: mktime() normalises an overflowing day, so 31 January plus one month ends on 3 March.
  */
 static time_t months_after_now(long long validity_months)
 {

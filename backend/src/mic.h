@@ -348,4 +348,42 @@ void handle_microcredentials_list(struct req *r);
 int query_long_or_reply(struct req *r, const char *name, long long min, long long max,
     long long fallback, long long *out) MIC_NODISCARD;
 
+/* mc_content.c: the content of a version as editors send it */
+/* Checks every field of a draft body; returns the normalised content (new reference) or NULL. */
+json_t *mc_content_parse_or_reply(struct req *r, json_t *body);
+/* Checks that every ESCO URI of the content is in the reference data. */
+int mc_content_check_references_or_reply(struct req *r, json_t *content) MIC_NODISCARD;
+/* Writes the content and its translations to version version_id. */
+int mc_content_store(struct worker *w, long long version_id, json_t *content) MIC_NODISCARD;
+/* Lists the mandatory elements that a version's JSON lacks: [{field, message}]. New reference. */
+json_t *mc_content_missing(json_t *version);
+
+/* lifecycle.c: draft -> submitted -> in_review -> approved -> published -> superseded | retired */
+void handle_microcredential_create(struct req *r);
+void handle_microcredential_draft_save(struct req *r);
+void handle_microcredential_submit(struct req *r);
+void handle_microcredential_reviewers(struct req *r);
+void handle_microcredential_review(struct req *r);
+void handle_microcredential_approve(struct req *r);
+void handle_microcredential_request_changes(struct req *r);
+void handle_microcredential_publish(struct req *r);
+void handle_microcredential_retire(struct req *r);
+/* One version with lifecycle times, translations, reviewers and reviews, or NULL. New reference. */
+json_t *mc_version_detail(struct worker *w, long long id, long long number, bool *db_failed);
+
+/* versions.c */
+void handle_microcredential_versions(struct req *r);
+void handle_microcredential_version_get(struct req *r);
+void handle_microcredential_history(struct req *r);
+void handle_validation_queue(struct req *r);
+
+/* catalogue.c: the catalogue as CSV */
+void handle_microcredentials_csv(struct req *r);
+
+/* achievement.c */
+void handle_microcredential_achievement(struct req *r);
+void handle_esco_occupations(struct req *r);
+void handle_esco_skills(struct req *r);
+void handle_eqf_levels(struct req *r);
+
 #endif
