@@ -177,6 +177,7 @@ static json_t *certificate_for_caller_or_reply(struct req *r, bool with_private)
 
 struct issue_request {
 	long long microcredential_id;
+	long long microcredential_version_id;   /* the published version at the time of issue */
 	char *holder_name;          /* trimmed, owned */
 	char *holder_email;         /* trimmed, owned */
 	bool has_valid_until;
@@ -263,6 +264,26 @@ static int valid_until_or_reply(struct req *r, json_t *body, struct issue_reques
 	return 0;
 }
 
+/*
+ * Returns the time validity_months calendar months from now, as the end of that day in
+ * cfg.timezone, for a certificate whose micro-credential sets a validity period.
+ * NOTE: mktime() normalises an overflowing day, so 31 January plus one month ends on 3 March.
+ */
+static time_t months_after_now(long long validity_months)
+{
+	time_t now = time(NULL);
+	struct tm day;
+
+	localtime_r(&now, &day);
+	day.tm_mon += (int)validity_months;
+	day.tm_mday += 1;
+	day.tm_hour = 0;
+	day.tm_min = 0;
+	day.tm_sec = 0;
+	day.tm_isdst = -1;
+	return mktime(&day) - 1;
+}
+
 static int issue_request_parse_or_reply(struct req *r, json_t *body, struct issue_request *in)
 {
 	if (json_int_or_reply(r, body, "microcredential_id", true, 1, INT64_MAX,
@@ -287,9 +308,9 @@ static int certificate_insert(struct req *r, const struct issue_request *in, lon
     const char *snapshot, char id[CERT_ID_LEN + 1])
 {
 	static const char sql[] =
-	    "INSERT INTO certificates (id, microcredential_id, promoting_organisation_id, snapshot,"
-	    " holder_name, holder_email, issued_at, valid_until, issued_by)"
-	    " VALUES (?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6), ?, ?)";
+	    "INSERT INTO certificates (id, microcredential_id, microcredential_version_id,"
+	    " promoting_organisation_id, snapshot, holder_name, holder_email, issued_at, valid_until,"
+	    " issued_by) VALUES (?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6), ?, ?)";
 	char valid_until[32];
 
 	if (in->has_valid_until)
@@ -299,6 +320,7 @@ static int certificate_insert(struct req *r, const struct issue_request *in, lon
 		struct db_param params[] = {
 			P_TEXT(id),
 			P_INT(in->microcredential_id),
+			P_INT(in->microcredential_version_id),
 			P_INT(org_id),
 			P_TEXT(snapshot),
 			P_TEXT(in->holder_name),
@@ -359,6 +381,7 @@ void handle_certificate_create(struct req *r)
 	json_t *mc = NULL;
 	json_t *cert = NULL;
 	long long org_id = 0;
+	struct mc_version_info version = { 0 };
 	bool db_failed = false;
 
 	body = req_json_or_reply(r);
@@ -367,7 +390,9 @@ void handle_certificate_create(struct req *r)
 	if (issue_request_parse_or_reply(r, body, &in) != 0)
 		goto out;
 
-	mc = microcredential_load(r->w, in.microcredential_id, true, &org_id, &db_failed);
+	mc = microcredential_version_load(r->w, in.microcredential_id, MC_VERSION_PUBLISHED, 0, NULL,
+	    false, &version, &db_failed);
+	org_id = version.organisation_id;
 	if (db_failed) {
 		reply_db_error(r);
 		goto out;
@@ -382,6 +407,11 @@ void handle_certificate_create(struct req *r)
 		    "only a coordinator or an issuer of the promoting organisation may issue this "
 		    "micro-credential");
 		goto out;
+	}
+	in.microcredential_version_id = version.version_id;
+	if (!in.has_valid_until && version.validity_months > 0) {
+		in.valid_until = months_after_now(version.validity_months);
+		in.has_valid_until = true;
 	}
 
 	cert = certificate_issue_or_reply(r, &in, org_id, mc);

@@ -268,7 +268,6 @@ struct _cairo;
 int qr_draw(struct _cairo *cr, const char *text, double x, double y, double size) MIC_NODISCARD;
 
 /* microcredentials.c */
-void handle_microcredentials_list(struct req *r);
 void handle_microcredential_get(struct req *r);
 /*
  * The public JSON of one micro-credential, or NULL when the id is unknown, or not published while
@@ -282,9 +281,6 @@ json_t *microcredential_load(struct worker *w, long long id, bool published_only
  * day in cfg.timezone. Both are null when db_time is NULL.
  */
 void json_set_time(json_t *obj, const char *at_key, const char *on_key, const char *db_time);
-/* Reads query parameter name as an integer in [min, max], or fallback when absent. Replies 400. */
-int query_long_or_reply(struct req *r, const char *name, long long min, long long max,
-    long long fallback, long long *out) MIC_NODISCARD;
 
 /* certificates.c */
 void handle_certificates_list(struct req *r);
@@ -471,5 +467,85 @@ void handle_application_request_information(struct req *r);
 void handle_dashboard_queues(struct req *r);
 void handle_audit_list(struct req *r);
 void handle_figure(struct req *r);
+/* microcredentials.c: versions and the reader's language */
+enum mc_version_pick {
+	MC_VERSION_PUBLISHED,         /* the version the catalogue shows */
+	MC_VERSION_LATEST,            /* the highest version number, whatever its status */
+	MC_VERSION_NUMBER,            /* the version with the given number */
+};
+/* What microcredential_version_load() found besides the JSON. */
+struct mc_version_info {
+	long long microcredential_id;
+	long long version_id;
+	long long version;
+	long long organisation_id;
+	long long validity_months;    /* 0 when certificates do not expire */
+	char status[24];
+};
+/*
+ * The JSON of one version of micro-credential id, or NULL when there is no such version (sets
+ * *db_failed when a query failed). lang (may be NULL) picks the translation of title, summary and
+ * learning outcomes. with_times adds the lifecycle times. info may be NULL. New reference.
+ */
+json_t *microcredential_version_load(struct worker *w, long long id, enum mc_version_pick pick,
+    long long number, const char *lang, bool with_times, struct mc_version_info *info,
+    bool *db_failed);
+enum mc_text_source { MC_TEXT_BASE, MC_TEXT_REQUESTED, MC_TEXT_ENGLISH };
+/*
+ * Picks the text to show a reader of language requested (NULL: the original): the original when
+ * it is in that language, else the translation into it, else the English translation, else the
+ * original.
+ */
+enum mc_text_source mc_text_source_pick(const char *base_language, const char *requested,
+    bool has_requested, bool has_english);
+/* Parses a path id; returns 0 for anything but a positive decimal integer without leading zeros. */
+long long path_id(const char *s);
+bool language_code_valid(const char *s);   /* two lower-case ASCII letters */
+/* The reader's language: the lang parameter, else the first Accept-Language entry, else "en". */
+int request_language_or_reply(struct req *r, char out[3]) MIC_NODISCARD;
+
+/* catalogue.c */
+void handle_microcredentials_list(struct req *r);
+/* Reads query parameter name as an integer in [min, max], or fallback when absent. Replies 400. */
+int query_long_or_reply(struct req *r, const char *name, long long min, long long max,
+    long long fallback, long long *out) MIC_NODISCARD;
+
+/* mc_content.c: the content of a version as editors send it */
+/* Checks every field of a draft body; returns the normalised content (new reference) or NULL. */
+json_t *mc_content_parse_or_reply(struct req *r, json_t *body);
+/* Checks that every ESCO URI of the content is in the reference data. */
+int mc_content_check_references_or_reply(struct req *r, json_t *content) MIC_NODISCARD;
+/* Writes the content and its translations to version version_id. */
+int mc_content_store(struct worker *w, long long version_id, json_t *content) MIC_NODISCARD;
+/* Lists the mandatory elements that a version's JSON lacks: [{field, message}]. New reference. */
+json_t *mc_content_missing(json_t *version);
+
+/* lifecycle.c: draft -> submitted -> in_review -> approved -> published -> superseded | retired */
+void handle_microcredential_create(struct req *r);
+void handle_microcredential_draft_save(struct req *r);
+void handle_microcredential_submit(struct req *r);
+void handle_microcredential_reviewers(struct req *r);
+void handle_microcredential_review(struct req *r);
+void handle_microcredential_approve(struct req *r);
+void handle_microcredential_request_changes(struct req *r);
+void handle_microcredential_publish(struct req *r);
+void handle_microcredential_retire(struct req *r);
+/* One version with lifecycle times, translations, reviewers and reviews, or NULL. New reference. */
+json_t *mc_version_detail(struct worker *w, long long id, long long number, bool *db_failed);
+
+/* versions.c */
+void handle_microcredential_versions(struct req *r);
+void handle_microcredential_version_get(struct req *r);
+void handle_microcredential_history(struct req *r);
+void handle_validation_queue(struct req *r);
+
+/* catalogue.c: the catalogue as CSV */
+void handle_microcredentials_csv(struct req *r);
+
+/* achievement.c */
+void handle_microcredential_achievement(struct req *r);
+void handle_esco_occupations(struct req *r);
+void handle_esco_skills(struct req *r);
+void handle_eqf_levels(struct req *r);
 
 #endif

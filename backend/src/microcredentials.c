@@ -1,73 +1,73 @@
 /*
  * microcredentials.c: the public catalogue of published micro-credentials.
  *
- * microcredential_load() builds the public JSON of one micro-credential. The same JSON is the
- * snapshot that a certificate stores at issue, so it carries everything a verifier needs (ESCO
- * labels, the EQF level's description, the promoting organisation, the issuer) and refers to no
- * row that could change later.
+ * microcredential_version_load() builds the JSON of one version of a micro-credential. The public
+ * JSON of the published version is also the snapshot that a certificate stores at issue, so it
+ * carries everything a verifier needs (ESCO labels, the EQF level's description, the promoting
+ * organisation, the issuer) and refers to no row that could change later.
  *
- * The search turns free text into a MATCH ... AGAINST query in boolean mode. Only runs of letters
- * and digits become search words, so no user input can form a boolean operator. Words that the
- * InnoDB full-text index cannot contain because they are too short or too long are matched with
- * LIKE on title and summary instead, and stopwords are skipped.
+ * Title, summary and learning outcomes come in the reader's language when a translation exists,
+ * else in English when one exists, else in the language they were written in.
  */
 #include <ctype.h>
-#include <locale.h>
-#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <wctype.h>
 
 #include "mic.h"
 
-#define MC_QUERY_MAX_CHARS 200
-#define MC_PAGE_MAX 10000
-#define MC_PER_PAGE_DEFAULT 20
-#define MC_PER_PAGE_MAX 100
-
-/*
- * The InnoDB full-text token limits (innodb_ft_min_token_size and innodb_ft_max_token_size, 3 and
- * 84 by default in MariaDB 10.11). A word outside them is not in the index.
- */
-#define FT_MIN_WORD_CHARS 3
-#define FT_MAX_WORD_CHARS 84
-
-/* NOTE: a query with more LIKE words than this ignores the rest, so it matches too much. */
-#define MC_LIKE_WORDS_MAX 8
-
-/* Columns of mc_select_sql, in order. */
-enum mc_column {
-	MC_ID, MC_TITLE, MC_SUMMARY, MC_LEARNING_OUTCOMES, MC_EQF_LEVEL, MC_WORKLOAD_HOURS,
-	MC_ECTS_CREDITS, MC_ASSESSMENT_TYPE, MC_PARTICIPATION_FORM, MC_QUALITY_ASSURANCE, MC_LANGUAGE,
-	MC_STATUS, MC_PUBLISHED_AT, MC_ORG_ID, MC_ORG_NAME, MC_ORG_SHORT_NAME, MC_ORG_COUNTRY,
-	MC_ORG_TYPE, MC_EQF_URI, MC_EQF_SUMMARY,
+/* Columns of version_select_sql, in order. */
+enum version_column {
+	V_ID, V_MC_ID, V_NUMBER, V_STATUS, V_TITLE, V_SUMMARY, V_OUTCOMES, V_EQF_LEVEL, V_HOURS,
+	V_ECTS, V_ASSESSMENT, V_PARTICIPATION, V_QUALITY_ASSURANCE, V_LANGUAGE, V_DELIVERY_LANGUAGES,
+	V_PREREQUISITES, V_SUPERVISION, V_STACKABILITY, V_STACKABLE_TOWARDS, V_VALIDITY_MONTHS,
+	V_TRAINING_TITLE, V_TRAINING_URL, V_CREATED_AT, V_UPDATED_AT, V_SUBMITTED_AT, V_APPROVED_AT,
+	V_PUBLISHED_AT, V_RETIRED_AT, V_ORG_ID, V_ORG_NAME, V_ORG_SHORT_NAME, V_ORG_COUNTRY,
+	V_ORG_TYPE, V_EQF_URI, V_EQF_SUMMARY, V_REQUESTED_TITLE, V_REQUESTED_SUMMARY,
+	V_REQUESTED_OUTCOMES, V_ENGLISH_TITLE, V_ENGLISH_SUMMARY, V_ENGLISH_OUTCOMES, V_TRANSLATIONS,
 };
 
-static const char mc_select_sql[] =
-    "SELECT m.id, m.title, m.summary, m.learning_outcomes, m.eqf_level, m.workload_hours,"
-    " m.ects_credits, m.assessment_type, m.participation_form, m.quality_assurance, m.language,"
-    " m.status, m.published_at, o.id, o.name, o.short_name, o.country, o.type, e.uri, e.summary"
-    " FROM microcredentials AS m"
+/*
+ * One version with its organisation, EQF level and the translations into the requested language
+ * (first parameter) and into English. The caller appends the WHERE condition.
+ */
+static const char version_select_sql[] =
+    "SELECT v.id, v.microcredential_id, v.version, v.status, v.title, v.summary,"
+    " v.learning_outcomes, v.eqf_level, v.workload_hours, v.ects_credits, v.assessment_type,"
+    " v.participation_form, v.quality_assurance, v.language, v.delivery_languages,"
+    " v.prerequisites, v.supervision, v.stackability, v.stackable_towards, v.validity_months,"
+    " v.related_training_title, v.related_training_url, v.created_at, v.updated_at,"
+    " v.submitted_at, v.approved_at, v.published_at, v.retired_at,"
+    " o.id, o.name, o.short_name, o.country, o.type, e.uri, e.summary,"
+    " t1.title, t1.summary, t1.learning_outcomes, t2.title, t2.summary, t2.learning_outcomes,"
+    " (SELECT GROUP_CONCAT(t.language ORDER BY t.language) FROM microcredential_translations AS t"
+    "  WHERE t.version_id = v.id)"
+    " FROM microcredential_versions AS v"
+    " JOIN microcredentials AS m ON m.id = v.microcredential_id"
     " JOIN organisations AS o ON o.id = m.promoting_organisation_id"
-    " LEFT JOIN eqf_levels AS e ON e.level = m.eqf_level"
-    " WHERE m.id = ? AND (m.status = 'published' OR ? = 0)";
+    " LEFT JOIN eqf_levels AS e ON e.level = v.eqf_level"
+    " LEFT JOIN microcredential_translations AS t1 ON t1.version_id = v.id AND t1.language = ?"
+    " LEFT JOIN microcredential_translations AS t2 ON t2.version_id = v.id AND t2.language = 'en'"
+    " WHERE v.microcredential_id = ?";
+static const char where_published_sql[] = " AND v.status = 'published'";
+static const char where_latest_sql[] = " ORDER BY v.version DESC LIMIT 1";
+static const char where_number_sql[] = " AND v.version = ?";
 
-/* The labels of the ESCO skills that the learning outcomes of one micro-credential name. */
-static const char mc_skills_sql[] =
-    "SELECT DISTINCT s.uri, s.label FROM microcredentials AS m"
-    " JOIN JSON_TABLE(m.learning_outcomes, '$[*].esco_skills[*]'"
+/* The labels of the ESCO skills that the learning outcomes of one version name. */
+static const char version_skills_sql[] =
+    "SELECT DISTINCT s.uri, s.label FROM microcredential_versions AS v"
+    " JOIN JSON_TABLE(v.learning_outcomes, '$[*].esco_skills[*]'"
     " COLUMNS (uri VARCHAR(255) PATH '$')) AS j"
     " JOIN esco_skills AS s ON s.uri = j.uri"
-    " WHERE m.id = ?";
+    " WHERE v.id = ?";
 
 /* The ESCO occupations in stored order. A URI missing from esco_occupations gets a NULL label. */
-static const char mc_occupations_sql[] =
-    "SELECT j.uri, o.label, o.isco_code FROM microcredentials AS m"
-    " JOIN JSON_TABLE(m.esco_occupations, '$[*]'"
+static const char version_occupations_sql[] =
+    "SELECT j.uri, o.label, o.isco_code FROM microcredential_versions AS v"
+    " JOIN JSON_TABLE(v.esco_occupations, '$[*]'"
     " COLUMNS (position FOR ORDINALITY, uri VARCHAR(255) PATH '$')) AS j"
     " LEFT JOIN esco_occupations AS o ON o.uri = j.uri"
-    " WHERE m.id = ? ORDER BY j.position";
+    " WHERE v.id = ? ORDER BY j.position";
 
 /* Sets obj[key] to the string s, or to null when s is NULL. */
 static void json_set_text(json_t *obj, const char *key, const char *s)
@@ -102,6 +102,18 @@ void json_set_time(json_t *obj, const char *at_key, const char *on_key, const ch
 	json_object_set_new(obj, on_key, json_string(day));
 }
 
+enum mc_text_source mc_text_source_pick(const char *base_language, const char *requested,
+    bool has_requested, bool has_english)
+{
+	if (!requested || strcmp(base_language, requested) == 0)
+		return MC_TEXT_BASE;
+	if (has_requested)
+		return MC_TEXT_REQUESTED;
+	if (strcmp(base_language, "en") == 0 || !has_english)
+		return MC_TEXT_BASE;
+	return MC_TEXT_ENGLISH;
+}
+
 /* Returns the label of uri among the rows (uri, label) of skills, or NULL. */
 static const char *skill_label(const struct db_result *skills, const char *uri)
 {
@@ -112,18 +124,24 @@ static const char *skill_label(const struct db_result *skills, const char *uri)
 }
 
 /*
- * Builds [{statement, esco_skills: [{uri, label}]}] from the stored learning outcomes. Entries of
- * the wrong shape are skipped, because the column's CHECK only ensures valid JSON.
+ * Builds [{statement, esco_skills: [{uri, label}]}] from the stored learning outcomes. A
+ * translation (a JSON array of statements, may be NULL) replaces the statement of the outcome at
+ * the same position. Entries of the wrong shape are skipped, because the columns' CHECK only
+ * ensures valid JSON.
  */
-static json_t *learning_outcomes_json(const char *stored, const struct db_result *skills)
+static json_t *learning_outcomes_json(const char *stored, const char *translated,
+    const struct db_result *skills)
 {
 	json_t *outcomes = json_array();
 	json_t *parsed = json_loads(stored ? stored : "[]", 0, NULL);
+	json_t *statements = translated ? json_loads(translated, 0, NULL) : NULL;
 	size_t i;
 	json_t *entry;
 
 	json_array_foreach(parsed, i, entry) {
-		const char *statement = json_string_value(json_object_get(entry, "statement"));
+		const char *statement = json_string_value(json_array_get(statements, i));
+		if (!statement)
+			statement = json_string_value(json_object_get(entry, "statement"));
 		if (!statement)
 			continue;
 
@@ -142,16 +160,17 @@ static json_t *learning_outcomes_json(const char *stored, const struct db_result
 		    json_pack("{s:s, s:o}", "statement", statement, "esco_skills", skill_list));
 	}
 	json_decref(parsed);
+	json_decref(statements);
 	return outcomes;
 }
 
 /* Returns [{uri, label, isco_code}], or NULL when the query failed. */
-static json_t *occupations_json(struct worker *w, long long id)
+static json_t *occupations_json(struct worker *w, long long version_id)
 {
-	struct db_param params[] = { P_INT(id) };
+	struct db_param params[] = { P_INT(version_id) };
 	struct db_result res;
 
-	if (db_query(w, mc_occupations_sql, params, 1, &res) != 0)
+	if (db_query(w, version_occupations_sql, params, 1, &res) != 0)
 		return NULL;
 
 	json_t *occupations = json_array();
@@ -166,426 +185,221 @@ static json_t *occupations_json(struct worker *w, long long id)
 	return occupations;
 }
 
-static json_t *eqf_json(const struct db_result *mc)
+static json_t *eqf_json(const struct db_result *v)
 {
-	const char *level = db_cell(mc, 0, MC_EQF_LEVEL);
-	const char *uri = db_cell(mc, 0, MC_EQF_URI);
+	const char *level = db_cell(v, 0, V_EQF_LEVEL);
+	const char *uri = db_cell(v, 0, V_EQF_URI);
 
 	if (!level || !uri)
 		return json_null();
 	return json_pack("{s:I, s:s, s:s?}", "level", (json_int_t)strtoll(level, NULL, 10), "uri", uri,
-	    "summary", db_cell(mc, 0, MC_EQF_SUMMARY));
+	    "summary", db_cell(v, 0, V_EQF_SUMMARY));
 }
 
-static json_t *promoting_organisation_json(const struct db_result *mc)
+static json_t *promoting_organisation_json(const struct db_result *v)
 {
 	json_t *org = json_object();
 
-	json_object_set_new(org, "id", json_integer(db_cell_int(mc, 0, MC_ORG_ID)));
-	json_set_text(org, "name", db_cell(mc, 0, MC_ORG_NAME));
-	json_set_text(org, "short_name", db_cell(mc, 0, MC_ORG_SHORT_NAME));
-	json_set_text(org, "country", db_cell(mc, 0, MC_ORG_COUNTRY));
-	json_set_text(org, "type", db_cell(mc, 0, MC_ORG_TYPE));
+	json_object_set_new(org, "id", json_integer(db_cell_int(v, 0, V_ORG_ID)));
+	json_set_text(org, "name", db_cell(v, 0, V_ORG_NAME));
+	json_set_text(org, "short_name", db_cell(v, 0, V_ORG_SHORT_NAME));
+	json_set_text(org, "country", db_cell(v, 0, V_ORG_COUNTRY));
+	json_set_text(org, "type", db_cell(v, 0, V_ORG_TYPE));
 	return org;
 }
 
-/* Builds the JSON from the row of mc_select_sql, the skill labels and the occupations (stolen). */
-static json_t *microcredential_json(const struct db_result *mc, const struct db_result *skills,
-    json_t *occupations)
+/* Returns the JSON array stored in a column, or an empty array when it is not one. */
+static json_t *json_array_column(const char *stored)
+{
+	json_t *parsed = stored ? json_loads(stored, 0, NULL) : NULL;
+
+	if (json_is_array(parsed))
+		return parsed;
+	json_decref(parsed);
+	return json_array();
+}
+
+/* Returns ["de", "es"] from the GROUP_CONCAT "de,es", or [] for NULL. */
+static json_t *language_list_json(const char *joined)
+{
+	json_t *list = json_array();
+
+	for (const char *p = joined; p && *p;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		json_array_append_new(list, json_stringn(p, len));
+		p = comma ? comma + 1 : NULL;
+	}
+	return list;
+}
+
+static json_t *related_training_json(const struct db_result *v)
+{
+	const char *title = db_cell(v, 0, V_TRAINING_TITLE);
+	const char *url = db_cell(v, 0, V_TRAINING_URL);
+
+	if (!title && !url)
+		return json_null();
+	return json_pack("{s:s?, s:s?}", "title", title, "url", url);
+}
+
+/* Sets title, summary, learning_outcomes and language from the text source chosen for lang. */
+static void version_text_json(json_t *obj, const struct db_result *v, const char *lang,
+    const struct db_result *skills)
+{
+	enum mc_text_source source = mc_text_source_pick(db_cell(v, 0, V_LANGUAGE), lang,
+	    db_cell(v, 0, V_REQUESTED_TITLE) != NULL, db_cell(v, 0, V_ENGLISH_TITLE) != NULL);
+	int title = V_TITLE, summary = V_SUMMARY, outcomes = -1;
+	const char *language = db_cell(v, 0, V_LANGUAGE);
+
+	if (source == MC_TEXT_REQUESTED) {
+		title = V_REQUESTED_TITLE;
+		summary = V_REQUESTED_SUMMARY;
+		outcomes = V_REQUESTED_OUTCOMES;
+		language = lang;
+	} else if (source == MC_TEXT_ENGLISH) {
+		title = V_ENGLISH_TITLE;
+		summary = V_ENGLISH_SUMMARY;
+		outcomes = V_ENGLISH_OUTCOMES;
+		language = "en";
+	}
+	json_set_text(obj, "title", db_cell(v, 0, title));
+	json_set_text(obj, "summary", db_cell(v, 0, summary));
+	json_object_set_new(obj, "learning_outcomes", learning_outcomes_json(
+	    db_cell(v, 0, V_OUTCOMES), outcomes >= 0 ? db_cell(v, 0, outcomes) : NULL, skills));
+	json_set_text(obj, "language", language);
+	json_set_text(obj, "original_language", db_cell(v, 0, V_LANGUAGE));
+}
+
+/* Builds the JSON from the row of version_select_sql, the skill labels and the occupations (stolen). */
+static json_t *version_json(const struct db_result *v, const char *lang,
+    const struct db_result *skills, json_t *occupations)
 {
 	json_t *obj = json_object();
 
-	json_object_set_new(obj, "id", json_integer(db_cell_int(mc, 0, MC_ID)));
-	json_set_text(obj, "title", db_cell(mc, 0, MC_TITLE));
-	json_set_text(obj, "summary", db_cell(mc, 0, MC_SUMMARY));
-	json_object_set_new(obj, "learning_outcomes",
-	    learning_outcomes_json(db_cell(mc, 0, MC_LEARNING_OUTCOMES), skills));
-	json_set_int_or_null(obj, "eqf_level", db_cell(mc, 0, MC_EQF_LEVEL));
-	json_object_set_new(obj, "eqf", eqf_json(mc));
-	json_object_set_new(obj, "workload_hours", json_integer(db_cell_int(mc, 0, MC_WORKLOAD_HOURS)));
-	json_set_real_or_null(obj, "ects_credits", db_cell(mc, 0, MC_ECTS_CREDITS));
-	json_set_text(obj, "assessment_type", db_cell(mc, 0, MC_ASSESSMENT_TYPE));
-	json_set_text(obj, "participation_form", db_cell(mc, 0, MC_PARTICIPATION_FORM));
-	json_set_text(obj, "quality_assurance", db_cell(mc, 0, MC_QUALITY_ASSURANCE));
-	json_set_text(obj, "language", db_cell(mc, 0, MC_LANGUAGE));
+	json_object_set_new(obj, "id", json_integer(db_cell_int(v, 0, V_MC_ID)));
+	json_object_set_new(obj, "version", json_integer(db_cell_int(v, 0, V_NUMBER)));
+	version_text_json(obj, v, lang, skills);
+	json_object_set_new(obj, "available_languages",
+	    language_list_json(db_cell(v, 0, V_TRANSLATIONS)));
+	json_set_int_or_null(obj, "eqf_level", db_cell(v, 0, V_EQF_LEVEL));
+	json_object_set_new(obj, "eqf", eqf_json(v));
+	json_set_int_or_null(obj, "workload_hours", db_cell(v, 0, V_HOURS));
+	json_set_real_or_null(obj, "ects_credits", db_cell(v, 0, V_ECTS));
+	json_set_text(obj, "assessment_type", db_cell(v, 0, V_ASSESSMENT));
+	json_set_text(obj, "participation_form", db_cell(v, 0, V_PARTICIPATION));
+	json_set_text(obj, "quality_assurance", db_cell(v, 0, V_QUALITY_ASSURANCE));
+	json_object_set_new(obj, "delivery_languages",
+	    json_array_column(db_cell(v, 0, V_DELIVERY_LANGUAGES)));
+	json_set_text(obj, "prerequisites", db_cell(v, 0, V_PREREQUISITES));
+	json_set_text(obj, "supervision", db_cell(v, 0, V_SUPERVISION));
+	json_set_text(obj, "stackability", db_cell(v, 0, V_STACKABILITY));
+	json_set_text(obj, "stackable_towards", db_cell(v, 0, V_STACKABLE_TOWARDS));
+	json_set_int_or_null(obj, "validity_months", db_cell(v, 0, V_VALIDITY_MONTHS));
+	json_object_set_new(obj, "related_training", related_training_json(v));
 	json_object_set_new(obj, "esco_occupations", occupations);
-	json_object_set_new(obj, "promoting_organisation", promoting_organisation_json(mc));
+	json_object_set_new(obj, "promoting_organisation", promoting_organisation_json(v));
 	json_object_set_new(obj, "issuer", json_pack("{s:s}", "name", MIC_ISSUER_NAME));
-	json_set_text(obj, "status", db_cell(mc, 0, MC_STATUS));
-	json_set_time(obj, "published_at", "published_on", db_cell(mc, 0, MC_PUBLISHED_AT));
+	json_set_text(obj, "status", db_cell(v, 0, V_STATUS));
+	json_set_time(obj, "published_at", "published_on", db_cell(v, 0, V_PUBLISHED_AT));
+	return obj;
+}
+
+/* Adds the lifecycle times that the management views show. */
+static void version_times_json(json_t *obj, const struct db_result *v)
+{
+	json_set_time(obj, "created_at", "created_on", db_cell(v, 0, V_CREATED_AT));
+	json_set_time(obj, "updated_at", "updated_on", db_cell(v, 0, V_UPDATED_AT));
+	json_set_time(obj, "submitted_at", "submitted_on", db_cell(v, 0, V_SUBMITTED_AT));
+	json_set_time(obj, "approved_at", "approved_on", db_cell(v, 0, V_APPROVED_AT));
+	json_set_time(obj, "retired_at", "retired_on", db_cell(v, 0, V_RETIRED_AT));
+}
+
+static int version_row_query(struct worker *w, long long id, enum mc_version_pick pick,
+    long long number, const char *lang, struct db_result *out)
+{
+	struct buf sql;
+	struct db_param params[] = { P_TEXT(lang ? lang : ""), P_INT(id), P_INT(number) };
+	size_t nparams = 2;
+	int rc;
+
+	buf_init(&sql);
+	buf_puts(&sql, version_select_sql);
+	if (pick == MC_VERSION_PUBLISHED) {
+		buf_puts(&sql, where_published_sql);
+	} else if (pick == MC_VERSION_LATEST) {
+		buf_puts(&sql, where_latest_sql);
+	} else {
+		buf_puts(&sql, where_number_sql);
+		nparams = 3;
+	}
+	rc = db_query(w, sql.data, params, nparams, out);
+	buf_free(&sql);
+	return rc;
+}
+
+static void version_info_fill(const struct db_result *v, struct mc_version_info *info)
+{
+	info->microcredential_id = db_cell_int(v, 0, V_MC_ID);
+	info->version_id = db_cell_int(v, 0, V_ID);
+	info->version = db_cell_int(v, 0, V_NUMBER);
+	info->organisation_id = db_cell_int(v, 0, V_ORG_ID);
+	info->validity_months = db_cell_int(v, 0, V_VALIDITY_MONTHS);
+	snprintf(info->status, sizeof info->status, "%s", db_cell(v, 0, V_STATUS));
+}
+
+json_t *microcredential_version_load(struct worker *w, long long id, enum mc_version_pick pick,
+    long long number, const char *lang, bool with_times, struct mc_version_info *info,
+    bool *db_failed)
+{
+	struct db_result v = { 0 };
+	struct db_result skills = { 0 };
+	json_t *occupations = NULL;
+	json_t *obj = NULL;
+
+	*db_failed = false;
+	if (version_row_query(w, id, pick, number, lang, &v) != 0)
+		goto failed;
+	if (v.rows == 0)
+		goto out;
+
+	struct db_param version_param[] = { P_INT(db_cell_int(&v, 0, V_ID)) };
+	if (db_query(w, version_skills_sql, version_param, 1, &skills) != 0)
+		goto failed;
+	occupations = occupations_json(w, db_cell_int(&v, 0, V_ID));
+	if (!occupations)
+		goto failed;
+
+	obj = version_json(&v, lang, &skills, occupations);
+	if (with_times)
+		version_times_json(obj, &v);
+	if (info)
+		version_info_fill(&v, info);
+	goto out;
+
+failed:
+	*db_failed = true;
+out:
+	db_result_free(&v);
+	db_result_free(&skills);
 	return obj;
 }
 
 json_t *microcredential_load(struct worker *w, long long id, bool published_only, long long *org_id,
     bool *db_failed)
 {
-	struct db_param params[] = { P_INT(id), P_INT(published_only ? 1 : 0) };
-	struct db_result mc = { 0 };
-	struct db_result skills = { 0 };
-	json_t *occupations = NULL;
-	json_t *obj = NULL;
+	struct mc_version_info info = { 0 };
+	json_t *obj = microcredential_version_load(w, id,
+	    published_only ? MC_VERSION_PUBLISHED : MC_VERSION_LATEST, 0, NULL, false, &info, db_failed);
 
-	*db_failed = false;
-	if (db_query(w, mc_select_sql, params, 2, &mc) != 0)
-		goto failed;
-	if (mc.rows == 0)
-		goto out;
-	if (db_query(w, mc_skills_sql, params, 1, &skills) != 0)
-		goto failed;
-	occupations = occupations_json(w, id);
-	if (!occupations)
-		goto failed;
-
-	obj = microcredential_json(&mc, &skills, occupations);
-	if (org_id)
-		*org_id = db_cell_int(&mc, 0, MC_ORG_ID);
-	goto out;
-
-failed:
-	*db_failed = true;
-out:
-	db_result_free(&mc);
-	db_result_free(&skills);
+	if (obj && org_id)
+		*org_id = info.organisation_id;
 	return obj;
 }
 
-/* ---- Query parameters ---- */
+/* ---- Request helpers ---- */
 
-int query_long_or_reply(struct req *r, const char *name, long long min, long long max,
-    long long fallback, long long *out)
-{
-	char *value = req_query(r, name);
-	int rc = 0;
-
-	*out = fallback;
-	if (value && parse_long(value, min, max, out) != 0) {
-		reply_error(r, 400, "invalid_field", name, "%s must be a whole number from %lld to %lld",
-		    name, min, max);
-		rc = -1;
-	}
-	free(value);
-	return rc;
-}
-
-/* ---- Search ---- */
-
-struct search {
-	struct buf boolean;                        /* "+word* +word* ", empty when no indexed word */
-	char *like[MC_LIKE_WORDS_MAX];             /* "%word%" patterns, owned */
-	size_t like_count;
-};
-
-static void search_free(struct search *s)
-{
-	buf_free(&s->boolean);
-	for (size_t i = 0; i < s->like_count; i++)
-		free(s->like[i]);
-	s->like_count = 0;
-}
-
-/*
- * MariaDB's default InnoDB stopwords of three letters or more (INFORMATION_SCHEMA
- * .INNODB_FT_DEFAULT_STOPWORD, 10.11). The index omits them, and a required stopword such as
- * "+the*" makes a boolean search return no rows at all. LIKE is no help either, because
- * "the timber" would then miss every text without "the", so the search skips them.
- */
-static bool ft_stopword(const char *word, size_t len)
-{
-	static const char *const stopwords[] = {
-		"about", "are", "com", "for", "from", "how", "that", "the", "this", "und", "was", "what",
-		"when", "where", "who", "will", "with", "www",
-	};
-	for (size_t i = 0; i < sizeof stopwords / sizeof stopwords[0]; i++)
-		if (strlen(stopwords[i]) == len && strncasecmp(stopwords[i], word, len) == 0)
-			return true;
-	return false;
-}
-
-static locale_t utf8_ctype;
-static pthread_once_t utf8_ctype_once = PTHREAD_ONCE_INIT;
-
-static void utf8_ctype_init(void)
-{
-	utf8_ctype = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
-}
-
-/* Decodes one code point of valid UTF-8 at s and sets *len to its length in bytes. */
-static unsigned int utf8_decode(const unsigned char *s, size_t *len)
-{
-	if (s[0] < 0x80) {
-		*len = 1;
-		return s[0];
-	}
-	if (s[0] < 0xe0) {
-		*len = 2;
-		return (s[0] & 0x1fu) << 6 | (s[1] & 0x3fu);
-	}
-	if (s[0] < 0xf0) {
-		*len = 3;
-		return (s[0] & 0x0fu) << 12 | (s[1] & 0x3fu) << 6 | (s[2] & 0x3fu);
-	}
-	*len = 4;
-	return (s[0] & 0x07u) << 18 | (s[1] & 0x3fu) << 12 | (s[2] & 0x3fu) << 6 | (s[3] & 0x3fu);
-}
-
-/* Combining diacritical marks, which keep a decomposed letter (e + U+0301) inside its word. */
-static bool combining_mark(unsigned int cp)
-{
-	return (cp >= 0x0300 && cp <= 0x036f) || (cp >= 0x1ab0 && cp <= 0x1aff) ||
-	    (cp >= 0x1dc0 && cp <= 0x1dff) || (cp >= 0x20d0 && cp <= 0x20ff) ||
-	    (cp >= 0xfe20 && cp <= 0xfe2f);
-}
-
-/*
- * Tells whether cp belongs to a search word: a letter or digit of any script, or a combining
- * mark after one. Without the C.UTF-8 locale every non-ASCII code point counts as a letter,
- * which is still safe because all boolean operators are ASCII.
- */
-static bool word_char(unsigned int cp, bool in_word)
-{
-	if (cp < 0x80)
-		return isalnum((int)cp);
-	if (in_word && combining_mark(cp))
-		return true;
-	if (utf8_ctype == (locale_t)0)
-		return true;
-	return iswalnum_l((wint_t)cp, utf8_ctype);
-}
-
-/*
- * Returns "%word%" with the LIKE wildcards % and _ and the escape character \ escaped, owned by
- * the caller. Search words never contain them today; the escaping keeps that safe if the word
- * rules change.
- */
-static char *like_pattern(const char *word, size_t len)
-{
-	struct buf pattern;
-
-	buf_init(&pattern);
-	buf_putc(&pattern, '%');
-	for (size_t i = 0; i < len; i++) {
-		if (word[i] == '%' || word[i] == '_' || word[i] == '\\')
-			buf_putc(&pattern, '\\');
-		buf_putc(&pattern, word[i]);
-	}
-	buf_putc(&pattern, '%');
-	return pattern.data;
-}
-
-static void search_add_word(struct search *s, const char *word, size_t len, size_t chars)
-{
-	if (ft_stopword(word, len))
-		return;
-	if (chars >= FT_MIN_WORD_CHARS && chars <= FT_MAX_WORD_CHARS) {
-		buf_putc(&s->boolean, '+');
-		buf_append(&s->boolean, word, len);
-		buf_puts(&s->boolean, "* ");
-		return;
-	}
-
-	char *pattern = like_pattern(word, len);
-	for (size_t i = 0; i < s->like_count; i++) {
-		if (strcmp(s->like[i], pattern) == 0) {
-			free(pattern);
-			return;
-		}
-	}
-	if (s->like_count == MC_LIKE_WORDS_MAX) {
-		free(pattern);
-		return;
-	}
-	s->like[s->like_count++] = pattern;
-}
-
-/* Splits q (valid UTF-8) into words of letters and digits. Any other character separates words. */
-static void search_parse(struct search *s, const char *q)
-{
-	const unsigned char *p = (const unsigned char *)q;
-	const unsigned char *word = NULL;
-	size_t chars = 0;
-
-	pthread_once(&utf8_ctype_once, utf8_ctype_init);
-	for (;;) {
-		size_t len = 0;
-		unsigned int cp = *p ? utf8_decode(p, &len) : 0;
-		bool in_word = word != NULL;
-
-		if (cp && word_char(cp, in_word)) {
-			if (!in_word) {
-				word = p;
-				chars = 0;
-			}
-			chars++;
-		} else if (in_word) {
-			search_add_word(s, (const char *)word, (size_t)(p - word), chars);
-			word = NULL;
-		}
-		if (!cp)
-			break;
-		p += len;
-	}
-}
-
-/* ---- Listing ---- */
-
-static const char list_columns_sql[] =
-    "SELECT m.id, m.title, m.summary, m.eqf_level, m.workload_hours, m.ects_credits, m.language,"
-    " m.participation_form, o.id, o.name, o.country"
-    " FROM microcredentials AS m JOIN organisations AS o ON o.id = m.promoting_organisation_id"
-    " WHERE m.status = 'published'";
-static const char list_count_sql[] =
-    "SELECT COUNT(*) FROM microcredentials AS m WHERE m.status = 'published'";
-static const char list_match_sql[] =
-    " AND MATCH(m.title, m.summary, m.learning_outcomes) AGAINST (? IN BOOLEAN MODE)";
-static const char list_like_sql[] = " AND (m.title LIKE ? OR m.summary LIKE ?)";
-static const char list_order_relevance_sql[] =
-    " ORDER BY MATCH(m.title, m.summary, m.learning_outcomes) AGAINST (? IN BOOLEAN MODE) DESC,"
-    " m.title, m.id LIMIT ? OFFSET ?";
-static const char list_order_title_sql[] = " ORDER BY m.title, m.id LIMIT ? OFFSET ?";
-
-#define LIST_PARAMS_MAX (1 + 2 * MC_LIKE_WORDS_MAX + 3)
-
-/* Appends the search conditions to sql and their values to params. */
-static void list_where(const struct search *s, struct buf *sql, struct db_param *params, size_t *n)
-{
-	if (s->boolean.len) {
-		buf_puts(sql, list_match_sql);
-		params[(*n)++] = P_TEXTN(s->boolean.data, s->boolean.len);
-	}
-	for (size_t i = 0; i < s->like_count; i++) {
-		buf_puts(sql, list_like_sql);
-		params[(*n)++] = P_TEXT(s->like[i]);
-		params[(*n)++] = P_TEXT(s->like[i]);
-	}
-}
-
-static int list_count(struct worker *w, const struct search *s, long long *total)
-{
-	struct buf sql;
-	struct db_param params[LIST_PARAMS_MAX];
-	size_t n = 0;
-	struct db_result res;
-	int rc;
-
-	buf_init(&sql);
-	buf_puts(&sql, list_count_sql);
-	list_where(s, &sql, params, &n);
-	rc = db_query(w, sql.data, params, n, &res);
-	buf_free(&sql);
-	if (rc != 0)
-		return -1;
-	*total = db_cell_int(&res, 0, 0);
-	db_result_free(&res);
-	return 0;
-}
-
-static json_t *list_item_json(const struct db_result *res, size_t row)
-{
-	json_t *item = json_object();
-
-	json_object_set_new(item, "id", json_integer(db_cell_int(res, row, 0)));
-	json_set_text(item, "title", db_cell(res, row, 1));
-	json_set_text(item, "summary", db_cell(res, row, 2));
-	json_set_int_or_null(item, "eqf_level", db_cell(res, row, 3));
-	json_object_set_new(item, "workload_hours", json_integer(db_cell_int(res, row, 4)));
-	json_set_real_or_null(item, "ects_credits", db_cell(res, row, 5));
-	json_set_text(item, "language", db_cell(res, row, 6));
-	json_set_text(item, "participation_form", db_cell(res, row, 7));
-	json_object_set_new(item, "promoting_organisation",
-	    json_pack("{s:I, s:s?, s:s?}", "id", (json_int_t)db_cell_int(res, row, 8), "name",
-		db_cell(res, row, 9), "country", db_cell(res, row, 10)));
-	return item;
-}
-
-/* Returns the items of one page, or NULL when the query failed. */
-static json_t *list_page(struct worker *w, const struct search *s, long long page,
-    long long per_page)
-{
-	struct buf sql;
-	struct db_param params[LIST_PARAMS_MAX];
-	size_t n = 0;
-	struct db_result res;
-	int rc;
-
-	buf_init(&sql);
-	buf_puts(&sql, list_columns_sql);
-	list_where(s, &sql, params, &n);
-	if (s->boolean.len) {
-		buf_puts(&sql, list_order_relevance_sql);
-		params[n++] = P_TEXTN(s->boolean.data, s->boolean.len);
-	} else {
-		buf_puts(&sql, list_order_title_sql);
-	}
-	params[n++] = P_INT(per_page);
-	params[n++] = P_INT((page - 1) * per_page);
-	rc = db_query(w, sql.data, params, n, &res);
-	buf_free(&sql);
-	if (rc != 0)
-		return NULL;
-
-	json_t *items = json_array();
-	for (size_t row = 0; row < res.rows; row++)
-		json_array_append_new(items, list_item_json(&res, row));
-	db_result_free(&res);
-	return items;
-}
-
-/* Parses the q parameter into s. Replies 400 when q is not UTF-8 or too long. */
-static int search_from_query_or_reply(struct req *r, struct search *s)
-{
-	char *q = req_query(r, "q");
-	int rc = 0;
-
-	if (!q)
-		return 0;
-	if (!utf8_valid(q, strlen(q))) {
-		reply_error(r, 400, "invalid_field", "q", "q must be UTF-8 text");
-		rc = -1;
-	} else if (utf8_length(q) > MC_QUERY_MAX_CHARS) {
-		reply_error(r, 400, "invalid_field", "q", "q has %zu characters; the maximum is %d",
-		    utf8_length(q), MC_QUERY_MAX_CHARS);
-		rc = -1;
-	} else {
-		search_parse(s, q);
-	}
-	free(q);
-	return rc;
-}
-
-void handle_microcredentials_list(struct req *r)
-{
-	struct search s = { 0 };
-	long long page, per_page, total = 0;
-	json_t *items = NULL;
-
-	buf_init(&s.boolean);
-	if (query_long_or_reply(r, "page", 1, MC_PAGE_MAX, 1, &page) != 0 ||
-	    query_long_or_reply(r, "per_page", 1, MC_PER_PAGE_MAX, MC_PER_PAGE_DEFAULT, &per_page) != 0 ||
-	    search_from_query_or_reply(r, &s) != 0)
-		goto out;
-
-	if (list_count(r->w, &s, &total) != 0) {
-		reply_db_error(r);
-		goto out;
-	}
-	if ((page - 1) * per_page < total) {
-		items = list_page(r->w, &s, page, per_page);
-		if (!items) {
-			reply_db_error(r);
-			goto out;
-		}
-	} else {
-		items = json_array();
-	}
-	reply_json(r, 200, json_pack("{s:o, s:I, s:I, s:I}", "items", items, "page", (json_int_t)page,
-	    "per_page", (json_int_t)per_page, "total", (json_int_t)total));
-
-out:
-	search_free(&s);
-}
-
-/* Parses a path id; returns 0 for anything but a positive decimal integer without leading zeros. */
-static long long path_id(const char *s)
+long long path_id(const char *s)
 {
 	long long id;
 
@@ -594,12 +408,51 @@ static long long path_id(const char *s)
 	return id;
 }
 
+/* Tells whether s is two lower-case ASCII letters, the form of an ISO 639-1 code. */
+bool language_code_valid(const char *s)
+{
+	return s && s[0] >= 'a' && s[0] <= 'z' && s[1] >= 'a' && s[1] <= 'z' && s[2] == '\0';
+}
+
+int request_language_or_reply(struct req *r, char out[3])
+{
+	char *lang = req_query(r, "lang");
+	const char *accept = req_header(r, "HTTP_ACCEPT_LANGUAGE");
+
+	snprintf(out, 3, "en");
+	if (lang) {
+		bool valid = language_code_valid(lang);
+		if (valid)
+			snprintf(out, 3, "%s", lang);
+		free(lang);
+		if (!valid) {
+			reply_error(r, 400, "invalid_field", "lang",
+			    "lang must be an ISO 639-1 language code in lower case, such as en or de");
+			return -1;
+		}
+		return 0;
+	}
+	/* The first entry of Accept-Language decides; "de-AT;q=0.9" counts as "de". */
+	if (accept && isalpha((unsigned char)accept[0]) && isalpha((unsigned char)accept[1]) &&
+	    !isalpha((unsigned char)accept[2])) {
+		out[0] = (char)tolower((unsigned char)accept[0]);
+		out[1] = (char)tolower((unsigned char)accept[1]);
+		out[2] = '\0';
+	}
+	return 0;
+}
+
 void handle_microcredential_get(struct req *r)
 {
 	long long id = path_id(r->params[0]);
 	bool db_failed = false;
-	json_t *mc = id ? microcredential_load(r->w, id, true, NULL, &db_failed) : NULL;
+	char lang[3];
+	json_t *mc;
 
+	if (request_language_or_reply(r, lang) != 0)
+		return;
+	mc = id ? microcredential_version_load(r->w, id, MC_VERSION_PUBLISHED, 0, lang, false, NULL,
+	    &db_failed) : NULL;
 	if (db_failed) {
 		reply_db_error(r);
 		return;

@@ -11,6 +11,7 @@
 #define EDITOR ROLE_BIT(ROLE_EDITOR)
 #define LEARNER ROLE_BIT(ROLE_LEARNER)
 #define ORG_ADMIN ROLE_BIT(ROLE_ORG_ADMIN)
+#define REVIEWER ROLE_BIT(ROLE_REVIEWER)
 
 const struct route routes[] = {
 	/* method  pattern                                   handler                          roles                  csrf   json */
@@ -63,6 +64,26 @@ const struct route routes[] = {
 	{ "GET",    "/api/v1/dashboard/queues",              handle_dashboard_queues,         COORDINATOR,           false, false },
 	{ "GET",    "/api/v1/dashboard/members",             handle_members_list,             COORDINATOR,           false, false },
 	{ "GET",    "/api/v1/figures/:name",                 handle_figure,                   COORDINATOR,           false, false },
+	/* Versions and their validation; handlers check the organisation and the reviewer assignment. */
+	{ "POST",   "/api/v1/microcredentials",                        handle_microcredential_create,          EDITOR,                         true,  true },
+	{ "PUT",    "/api/v1/microcredentials/:id/draft",              handle_microcredential_draft_save,      EDITOR,                         true,  true },
+	{ "POST",   "/api/v1/microcredentials/:id/submit",             handle_microcredential_submit,          EDITOR,                         true,  false },
+	{ "POST",   "/api/v1/microcredentials/:id/reviewers",          handle_microcredential_reviewers,       COORDINATOR,                    true,  true },
+	{ "PUT",    "/api/v1/microcredentials/:id/reviews/mine",       handle_microcredential_review,          REVIEWER,                       true,  true },
+	{ "POST",   "/api/v1/microcredentials/:id/approve",            handle_microcredential_approve,         COORDINATOR,                    true,  false },
+	{ "POST",   "/api/v1/microcredentials/:id/request-changes",    handle_microcredential_request_changes, COORDINATOR,                    true,  true },
+	{ "POST",   "/api/v1/microcredentials/:id/publish",            handle_microcredential_publish,         COORDINATOR,                    true,  false },
+	{ "POST",   "/api/v1/microcredentials/:id/retire",             handle_microcredential_retire,          COORDINATOR,                    true,  false },
+	{ "GET",    "/api/v1/microcredentials/:id/versions",           handle_microcredential_versions,        ROLES_SIGNED_IN,                false, false },
+	{ "GET",    "/api/v1/microcredentials/:id/versions/:number",   handle_microcredential_version_get,     ROLES_SIGNED_IN,                false, false },
+	{ "GET",    "/api/v1/microcredentials/:id/history",            handle_microcredential_history,         ROLES_SIGNED_IN,                false, false },
+	{ "GET",    "/api/v1/validation-queue",                        handle_validation_queue,                COORDINATOR | EDITOR | REVIEWER, false, false },
+	/* Exports and reference data of the catalogue. */
+	{ "GET",    "/api/v1/microcredentials.csv",                    handle_microcredentials_csv,            ROLES_ANYONE,                   false, false },
+	{ "GET",    "/api/v1/microcredentials/:id/achievement.json",   handle_microcredential_achievement,     ROLES_ANYONE,                   false, false },
+	{ "GET",    "/api/v1/esco/occupations",                        handle_esco_occupations,                ROLES_ANYONE,                   false, false },
+	{ "GET",    "/api/v1/esco/skills",                             handle_esco_skills,                     ROLES_ANYONE,                   false, false },
+	{ "GET",    "/api/v1/eqf-levels",                              handle_eqf_levels,                      ROLES_ANYONE,                   false, false },
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

@@ -592,14 +592,14 @@ describe('certificates', () => {
       const issued = await issueCertificate(coordinatorClient, { microcredential_id: bim.id });
       const originalTitle = 'BIM basics for renovation projects';
       try {
-        await sql(`UPDATE microcredentials SET title = 'BIM basics, second edition', workload_hours = 99 WHERE id = ${bim.id}`);
+        await sql(`UPDATE microcredential_versions SET title = 'BIM basics, second edition', workload_hours = 99 WHERE microcredential_id = ${bim.id}`);
         const response = await coordinatorClient.get(`/api/v1/certificates/${issued.id}`);
 
         assert.equal(response.json.microcredential.title, originalTitle);
         assert.equal(response.json.microcredential.workload_hours, 50);
         assert.equal((await new Client().get(`/api/v1/verify/${issued.id}`)).json.microcredential.title, originalTitle);
       } finally {
-        await sql(`UPDATE microcredentials SET title = ${sqlString(originalTitle)}, workload_hours = 50 WHERE id = ${bim.id}`);
+        await sql(`UPDATE microcredential_versions SET title = ${sqlString(originalTitle)}, workload_hours = 50 WHERE microcredential_id = ${bim.id}`);
       }
     });
   });

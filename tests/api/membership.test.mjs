@@ -422,6 +422,7 @@ describe('membership', () => {
       assert.equal(after.status, 201, after.text);
       // Retired, so that the catalogue tests of the other suites never list this copy.
       await sql(`UPDATE microcredentials SET status = 'retired' WHERE id = ${ownMc}`);
+      await sql(`UPDATE microcredential_versions SET status = 'retired' WHERE microcredential_id = ${ownMc}`);
     });
   });
 
