@@ -382,22 +382,30 @@ static char *pass_snapshot(json_t *mc, const struct assessment_rules *rules, dou
 }
 
 /* Inserts the certificate of a passed attempt, inside the caller's transaction. */
-static int issue_on_pass(struct req *r, const struct attempt *a, json_t *mc, long long org_id,
-    const struct assessment_rules *rules, double score, char id[CERT_ID_LEN + 1])
+static int issue_on_pass(struct req *r, const struct attempt *a, json_t *mc,
+    const struct mc_version_info *version, const struct assessment_rules *rules, double score,
+    char id[CERT_ID_LEN + 1])
 {
 	static const char sql[] =
-	    "INSERT INTO certificates (id, microcredential_id, promoting_organisation_id, snapshot,"
-	    " holder_name, holder_email, issued_at, issued_by, issued_via, assessment_attempt_id)"
-	    " VALUES (?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6), ?, 'assessment', ?)";
+	    "INSERT INTO certificates (id, microcredential_id, microcredential_version_id,"
+	    " promoting_organisation_id, snapshot, holder_name, holder_email, issued_at, valid_until,"
+	    " issued_by, issued_via, assessment_attempt_id)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6), ?, ?, 'assessment', ?)";
 	char *snapshot = pass_snapshot(mc, rules, score);
+	long long org_id = version->organisation_id;
+	char valid_until[32];
 	int rc = -1;
 
+	if (version->validity_months > 0)
+		time_format_db(certificate_expiry_after_months(version->validity_months), valid_until);
 	for (int attempt = 0; attempt < 3 && rc != 0; attempt++) {
 		id_certificate(id);  /* before P_TEXT(id) below, which takes its length */
-		struct db_param params[] = { P_TEXT(id), P_INT(a->mc_id), P_INT(org_id), P_TEXT(snapshot),
-			P_TEXT(r->user->name), P_TEXT(r->user->email), P_INT(r->user->id), P_TEXT(a->id) };
+		struct db_param params[] = { P_TEXT(id), P_INT(a->mc_id), P_INT(version->version_id),
+			P_INT(org_id), P_TEXT(snapshot), P_TEXT(r->user->name), P_TEXT(r->user->email),
+			version->validity_months > 0 ? P_TEXT(valid_until) : P_NULL, P_INT(r->user->id),
+			P_TEXT(a->id) };
 
-		if (db_exec(r->w, sql, params, 8, NULL, NULL) == 0)
+		if (db_exec(r->w, sql, params, 10, NULL, NULL) == 0)
 			rc = 0;
 		else if (db_errno(r->w) != 1062)
 			break;
@@ -422,7 +430,8 @@ static int attempt_score(struct req *r, struct attempt *a)
 	static const char mark_sql[] =
 	    "UPDATE assessment_answers SET correct = ? WHERE attempt_id = ? AND question_id = ?";
 	struct assessment_rules rules;
-	long long org_id = 0, right_total = 0, asked = 0;
+	struct mc_version_info version = { 0 };
+	long long right_total = 0, asked = 0;
 	bool db_failed = false, passed;
 	json_t *mc = NULL, *bank = NULL, *answers = NULL, *scores = NULL;
 	size_t outcomes, i;
@@ -432,7 +441,12 @@ static int attempt_score(struct req *r, struct attempt *a)
 	double score;
 	int rc = -1;
 
-	mc = microcredential_load(r->w, a->mc_id, false, &org_id, &db_failed);
+	/*
+	 * A pass certifies the version published now, as a certificate issued by hand would.
+	 * NOTE: an attempt on a micro-credential retired while it ran cannot be scored (500).
+	 */
+	mc = microcredential_version_load(r->w, a->mc_id, MC_VERSION_PUBLISHED, 0, NULL, false, &version,
+	    &db_failed);
 	if (!mc || assessment_rules_load(r->w, a->mc_id, &rules) != 0)
 		goto out;
 	bank = bank_load(r->w, a->mc_id, false);
@@ -486,7 +500,7 @@ static int attempt_score(struct req *r, struct attempt *a)
 		    "score_percent", part, "correct", (json_int_t)right[o], "questions", (json_int_t)total[o],
 		    "passed", ok));
 	}
-	if (passed && issue_on_pass(r, a, mc, org_id, &rules, score, cert_id) != 0)
+	if (passed && issue_on_pass(r, a, mc, &version, &rules, score, cert_id) != 0)
 		goto out;
 	scores_text = json_dumps(scores, JSON_COMPACT);
 	{

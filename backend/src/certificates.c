@@ -269,7 +269,7 @@ static int valid_until_or_reply(struct req *r, json_t *body, struct issue_reques
  * cfg.timezone, for a certificate whose micro-credential sets a validity period.
  * NOTE: mktime() normalises an overflowing day, so 31 January plus one month ends on 3 March.
  */
-static time_t months_after_now(long long validity_months)
+time_t certificate_expiry_after_months(long long validity_months)
 {
 	time_t now = time(NULL);
 	struct tm day;
@@ -410,7 +410,7 @@ void handle_certificate_create(struct req *r)
 	}
 	in.microcredential_version_id = version.version_id;
 	if (!in.has_valid_until && version.validity_months > 0) {
-		in.valid_until = months_after_now(version.validity_months);
+		in.valid_until = certificate_expiry_after_months(version.validity_months);
 		in.has_valid_until = true;
 	}
 

@@ -293,6 +293,8 @@ void handle_certificate_revoke(struct req *r);
 #define CERT_VERIFY_URL_MAX (512 + 3 + CERT_ID_LEN + 1)
 /* Writes cfg.public_url + "/v/" + id; outlen must be at least CERT_VERIFY_URL_MAX. */
 void certificate_verify_url(const char *id, char *out, size_t outlen);
+/* The end of the alliance's calendar day validity_months from today: a certificate's valid_until. */
+time_t certificate_expiry_after_months(long long validity_months);
 /*
  * The JSON of one certificate with its status computed now, or NULL when the id is unknown (sets
  * *db_failed when the lookup itself failed). with_private adds the holder's e-mail and the issuing

@@ -205,6 +205,8 @@ describe('attempts', () => {
     const again = await client.post(`/api/v1/attempts/${attempt.id}/submit`, undefined);
     assert.equal(again.json.certificate.id, certificate.id);
     assert.equal(await sqlValue(`SELECT COUNT(*) FROM certificates WHERE assessment_attempt_id = '${attempt.id}'`), '1');
+    assert.equal(await sqlValue(`SELECT issued_via FROM certificates WHERE id = '${certificate.id}'`), 'assessment');
+    assert.notEqual(await sqlValue(`SELECT microcredential_version_id FROM certificates WHERE id = '${certificate.id}'`), 'NULL');
 
     const after = await client.post(`/api/v1/microcredentials/${mc.id}/attempts`, undefined);
     assert.equal(after.status, 409);
