@@ -26,6 +26,12 @@ const struct route routes[] = {
 	{ "POST",   "/api/v1/certificates/:id/revoke",       handle_certificate_revoke,       COORDINATOR | ISSUER,  true,  true },
 	{ "GET",    "/api/v1/verify/:id",                    handle_verify,                   ROLES_ANYONE,          false, false },
 	{ "GET",    "/v/:id",                                handle_verify_page,              ROLES_ANYONE,          false, false },
+	/* Signed credentials, the keys that sign them and the revocation lists. */
+	{ "GET",    "/.well-known/did.json",                 handle_did_document,             ROLES_ANYONE,          false, false },
+	{ "GET",    "/.well-known/jwks.json",                handle_jwks,                     ROLES_ANYONE,          false, false },
+	{ "GET",    "/status/:list",                         handle_status_list,              ROLES_ANYONE,          false, false },
+	{ "GET",    "/api/v1/verify/:id/credential.json",    handle_verify_credential_download, ROLES_ANYONE,        false, false },
+	{ "POST",   "/api/v1/verify-credential",             handle_verify_credential_upload, ROLES_ANYONE,          false, true },
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);
