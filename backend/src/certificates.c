@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "mic.h"
 
 #define CERT_PER_PAGE 20
@@ -345,14 +347,32 @@ static json_t *certificate_issue_or_reply(struct req *r, const struct issue_requ
     long long org_id, json_t *snapshot_json)
 {
 	char id[CERT_ID_LEN + 1];
-	char *snapshot = json_dumps(snapshot_json, JSON_COMPACT);
+	char key_id[SIGNING_KEY_ID_MAX];
+	char err[512];
 	json_t *cert = NULL;
 	bool db_failed = false;
 
+	/* Without a readable signing key nothing is issued, rather than issuing unsigned. */
+	EVP_PKEY *key = current_signing_key_or_reply(r, key_id);
+	if (!key)
+		return NULL;
+	char *snapshot = json_dumps(snapshot_json, JSON_COMPACT);
 	if (!snapshot || db_begin(r->w) != 0)
 		goto failed;
 	if (certificate_insert(r, in, org_id, snapshot, id) != 0)
 		goto failed;
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	struct credential_input credential = {
+		.certificate_id = id, .snapshot = snapshot_json, .holder_name = in->holder_name,
+		.holder_email = in->holder_email, .issued_at = now.tv_sec, .issued_usec = now.tv_nsec / 1000,
+		.has_valid_until = in->has_valid_until, .valid_until = in->valid_until,
+	};
+	if (credential_issue(r->w, &credential, key, key_id, err, sizeof err) != 0) {
+		log_event(LOG_ERROR, r->request_id, "event=credential_issue_failed certificate=%s error=\"%s\"",
+		    id, err);
+		goto failed;
+	}
 	json_t *details = json_pack("{s:I}", "microcredential_id", (json_int_t)in->microcredential_id);
 	if (audit_record(r, "certificate_issued", "certificate", id, org_id, details) != 0)
 		goto failed;
@@ -361,15 +381,17 @@ static json_t *certificate_issue_or_reply(struct req *r, const struct issue_requ
 		goto failed;
 
 	log_event(LOG_INFO, r->request_id,
-	    "event=certificate_issued certificate=%s microcredential=%lld organisation=%lld user=%lld",
-	    id, in->microcredential_id, org_id, r->user->id);
+	    "event=certificate_issued certificate=%s microcredential=%lld organisation=%lld user=%lld key=%s",
+	    id, in->microcredential_id, org_id, r->user->id, key_id);
 	free(snapshot);
+	EVP_PKEY_free(key);
 	return cert;
 
 failed:
 	db_rollback(r->w);
 	json_decref(cert);
 	free(snapshot);
+	EVP_PKEY_free(key);
 	reply_db_error(r);
 	return NULL;
 }
@@ -576,7 +598,8 @@ void handle_certificate_qr_png(struct req *r)
 static json_t *certificate_revoke_or_reply(struct req *r, const char *id, const char *reason)
 {
 	static const char lock_sql[] =
-	    "SELECT promoting_organisation_id, revoked_at FROM certificates WHERE id = ? FOR UPDATE";
+	    "SELECT promoting_organisation_id, revoked_at, status_list, status_index FROM certificates"
+	    " WHERE id = ? FOR UPDATE";
 	static const char update_sql[] =
 	    "UPDATE certificates SET revoked_at = UTC_TIMESTAMP(6), revocation_reason = ?,"
 	    " revoked_by = ? WHERE id = ?";
@@ -603,6 +626,10 @@ static json_t *certificate_revoke_or_reply(struct req *r, const char *id, const 
 	}
 
 	if (db_exec(r->w, update_sql, update_params, 3, NULL, NULL) != 0)
+		goto db_error;
+	/* Certificates issued before signed credentials existed have no status list entry. */
+	if (db_cell(&row, 0, 2) && status_list_revoke(r->w, (int)db_cell_int(&row, 0, 2),
+	    (int)db_cell_int(&row, 0, 3)) != 0)
 		goto db_error;
 	if (audit_record(r, "certificate_revoked", "certificate", id, org_id, NULL) != 0)
 		goto db_error;

@@ -52,6 +52,7 @@ int config_load(char *err, size_t errlen)
 	cfg.listen = env_or("MIC_LISTEN", "var/run/backend.sock");
 	cfg.web_root = env_or("MIC_WEB_ROOT", "frontend/dist");
 	cfg.sql_dir = env_or("MIC_SQL_DIR", "sql");
+	cfg.keys_dir = env_or("MIC_KEYS_DIR", "var/keys");
 	cfg.timezone = env_or("MIC_TIMEZONE", "Europe/Brussels");
 	cfg.cache_dir = env_or("MIC_CACHE_DIR", "var/cache");
 

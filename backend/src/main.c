@@ -88,6 +88,8 @@ static int serve(void)
 
 	if (FCGX_Init() != 0 || open_listen_socket() != 0)
 		return 1;
+	if (rdf_contexts_load() != 0)
+		return 1;
 	probe = db_connect(err, sizeof(err));
 	if (probe == NULL)
 		log_event(LOG_WARN, NULL, "event=db_unreachable_at_start error=\"%s\"", err);
@@ -163,6 +165,9 @@ static int usage(void)
 	    "       mic-server migrate\n"
 	    "       mic-server create-user EMAIL --name NAME --role ROLE [--organisation ID] < password\n"
 	    "       mic-server hash-password < password\n"
+	    "       mic-server keygen        create the first signing key unless one exists\n"
+	    "       mic-server rotate-key    add a new signing key; earlier public keys stay published\n"
+	    "       mic-server canonicalize < document.json   print its RDFC-1.0 N-Quads\n"
 	    "ROLE is one of coordinator, org_admin, editor, issuer, reviewer, learner.\n");
 	return 2;
 }
@@ -234,6 +239,33 @@ static int hash_password_command(void)
 	return 0;
 }
 
+/* Prints the RDFC-1.0 canonical N-Quads of the JSON-LD document on standard input. */
+static int canonicalize_command(void)
+{
+	json_error_t error;
+	json_t *document = json_loadf(stdin, JSON_REJECT_DUPLICATES, &error);
+	struct buf out;
+	char err[512];
+	int rc = 1;
+
+	if (!document) {
+		fprintf(stderr, "mic-server canonicalize: invalid JSON on standard input, line %d: %s\n",
+		    error.line, error.text);
+		return 1;
+	}
+	buf_init(&out);
+	if (rdf_contexts_load() != 0 || rdfc_canonicalize_jsonld(document, &out, err, sizeof err) != 0) {
+		fprintf(stderr, "mic-server canonicalize: %s\n", err);
+		goto out;
+	}
+	fwrite(out.data ? out.data : "", 1, out.len, stdout);
+	rc = 0;
+out:
+	buf_free(&out);
+	json_decref(document);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	const char *command = argc > 1 ? argv[1] : "serve";
@@ -257,6 +289,12 @@ int main(int argc, char **argv)
 		rc = create_user(argc, argv);
 	else if (strcmp(command, "hash-password") == 0)
 		rc = hash_password_command();
+	else if (strcmp(command, "canonicalize") == 0)
+		rc = canonicalize_command();
+	else if (strcmp(command, "keygen") == 0)
+		rc = signing_key_command(false);
+	else if (strcmp(command, "rotate-key") == 0)
+		rc = signing_key_command(true);
 	else
 		rc = usage();
 	mysql_library_end();

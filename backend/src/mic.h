@@ -71,6 +71,7 @@ struct config {
 	const char *public_url;       /* no trailing slash */
 	const char *web_root;
 	const char *sql_dir;
+	const char *keys_dir;         /* private signing keys, one PEM file per key id */
 	const char *timezone;
 	const char *cache_dir;        /* caches that are safe to delete, e.g. generated PDFs */
 	int threads;
@@ -363,6 +364,118 @@ void handle_attempt_start(struct req *r);
 void handle_attempt_get(struct req *r);
 void handle_attempt_answer(struct req *r);
 void handle_attempt_submit(struct req *r);
+/* rdf.c: the RDF form of a JSON-LD document that uses only the contexts MIC ships. */
+#define RDF_CONTEXT_CREDENTIALS_V2 "https://www.w3.org/ns/credentials/v2"
+#define RDF_CONTEXT_OPEN_BADGES "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+/* Keeps the quadratic duplicate check and the canonicalization of uploaded documents cheap. */
+#define RDF_MAX_QUADS 5000
+enum rdf_kind { RDF_IRI, RDF_BLANK, RDF_LITERAL };
+struct rdf_term {
+	enum rdf_kind kind;
+	char *value;                  /* IRI, blank node label without "_:", or literal text */
+	char *datatype;               /* literals only; NULL for xsd:string */
+};
+struct rdf_quad {                 /* MIC's documents only use the default graph */
+	struct rdf_term subject;
+	char *predicate;
+	struct rdf_term object;
+};
+struct rdf_dataset {
+	struct rdf_quad *quads;       /* owned, with every string in them */
+	size_t count;
+	size_t cap;
+	size_t blank_count;
+	bool overflow;
+};
+int rdf_contexts_load(void) MIC_NODISCARD;   /* once, before threads start */
+/* Converts document (without proof) to RDF; err names the part that MIC cannot convert. */
+int rdf_from_jsonld(json_t *document, struct rdf_dataset *out, char *err, size_t errlen) MIC_NODISCARD;
+void rdf_dataset_free(struct rdf_dataset *ds);
+
+/* rdfc.c: RDFC-1.0 canonical N-Quads, appended to out. */
+int rdfc_canonicalize(const struct rdf_dataset *ds, struct buf *out, char *err, size_t errlen)
+    MIC_NODISCARD;
+int rdfc_canonicalize_jsonld(json_t *document, struct buf *out, char *err, size_t errlen)
+    MIC_NODISCARD;
+
+/* keys.c: Ed25519 signing keys; private keys only in files under cfg.keys_dir. */
+#define ISSUER_DID_MAX 600
+#define SIGNING_KEY_ID_MAX 64
+#define ISSUER_VM_MAX (ISSUER_DID_MAX + SIGNING_KEY_ID_MAX + 2)
+struct signing_key_info {
+	unsigned char public_key[32];
+	time_t valid_from;
+	time_t valid_until;           /* 0 while the key is current */
+};
+/* The issuer's did:web, from cfg.public_url: "did:web:127.0.0.1%3A8080". */
+void issuer_did(char out[ISSUER_DID_MAX]);
+/* The verification method id of a key: the did, "#" and the key id. */
+void issuer_verification_method(const char *key_id, char out[ISSUER_VM_MAX]);
+void base58btc_encode(const unsigned char *data, size_t len, struct buf *out);
+int base58btc_decode(const char *text, unsigned char *out, size_t outlen, size_t *len) MIC_NODISCARD;
+void base64url_encode(const unsigned char *data, size_t len, struct buf *out);
+/* Decodes a Multikey publicKeyMultibase ("z" + base58btc of 0xed01 + key) to the raw key. */
+int public_key_from_multibase(const char *multibase, unsigned char raw[32]) MIC_NODISCARD;
+/* The private key of key_id from its file, or NULL with the reason in err. Owned by the caller. */
+struct evp_pkey_st *signing_key_read(const char *key_id, char *err, size_t errlen);
+/* Sets *found and key_id to the current signing key, if there is one. -1 when the query failed. */
+int signing_key_current(struct worker *w, char key_id[SIGNING_KEY_ID_MAX], bool *found) MIC_NODISCARD;
+int signing_key_lookup(struct worker *w, const char *key_id, struct signing_key_info *out,
+    bool *found) MIC_NODISCARD;
+/* mic-server keygen (rotate false: only when no current key exists) and rotate-key. */
+int signing_key_command(bool rotate);
+void handle_did_document(struct req *r);
+void handle_jwks(struct req *r);
+
+/* credential.c: Open Badges 3.0 credentials with an eddsa-rdfc-2022 Data Integrity proof. */
+enum check_result { CHECK_VALID, CHECK_INVALID, CHECK_UNCHECKED };
+struct credential_input {
+	const char *certificate_id;
+	const json_t *snapshot;       /* the micro-credential's JSON at issue */
+	const char *holder_name;
+	const char *holder_email;     /* only its salted hash enters the credential */
+	time_t issued_at;
+	long issued_usec;             /* microseconds, stored on the row so the issue order is kept */
+	bool has_valid_until;
+	time_t valid_until;
+	int status_list;
+	int status_index;
+};
+/* The unsigned OpenBadgeCredential. New reference. */
+json_t *credential_build(const struct credential_input *in);
+/* Adds an eddsa-rdfc-2022 proof to document, which must not have one yet. */
+int dataintegrity_sign(json_t *document, struct evp_pkey_st *key, const char *verification_method,
+    time_t created, char *err, size_t errlen) MIC_NODISCARD;
+/*
+ * Verifies the proof of credential against the alliance's keys, including that the key was valid
+ * when the proof was created. detail receives a plain-language sentence; key_id the key named.
+ */
+enum check_result dataintegrity_verify(struct worker *w, json_t *credential, char *detail,
+    size_t detail_len, char key_id[SIGNING_KEY_ID_MAX]);
+/*
+ * Reserves a status list entry, builds and signs the credential of in->certificate_id with key
+ * and stores it on the certificate row, with issued_at set to in->issued_at so that both agree.
+ * Call inside the issuing transaction.
+ */
+int credential_issue(struct worker *w, struct credential_input *in, struct evp_pkey_st *key,
+    const char *key_id, char *err, size_t errlen) MIC_NODISCARD;
+/* The current private key, or NULL after a 503 reply (and a log line) when it cannot be read. */
+struct evp_pkey_st *current_signing_key_or_reply(struct req *r, char key_id[SIGNING_KEY_ID_MAX]);
+
+/* statuslist.c: Bitstring Status Lists of revocations. */
+/* Reserves the next free entry; call inside the issuing transaction. */
+int status_list_assign(struct worker *w, int *list, int *index) MIC_NODISCARD;
+/* Sets the revocation bit of an entry; call inside the revoking transaction. */
+int status_list_revoke(struct worker *w, int list, int index) MIC_NODISCARD;
+bool status_list_bit(const unsigned char *bits, size_t len, int index);
+void handle_status_list(struct req *r);
+
+/* verifychecks.c: the checks of a verification, in the order a verifier reads them. */
+/* Adds "checks" to the verification JSON v of certificate id; sets status "invalid" on a bad signature. */
+void verify_checks_add(struct worker *w, const char *id, json_t *v);
+void verify_checks_render(struct buf *out, const json_t *v);
+void handle_verify_credential_download(struct req *r);
+void handle_verify_credential_upload(struct req *r);
 
 /* health.c */
 void handle_health(struct req *r);

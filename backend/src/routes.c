@@ -84,6 +84,12 @@ const struct route routes[] = {
 	{ "GET",    "/api/v1/esco/occupations",                        handle_esco_occupations,                ROLES_ANYONE,                   false, false },
 	{ "GET",    "/api/v1/esco/skills",                             handle_esco_skills,                     ROLES_ANYONE,                   false, false },
 	{ "GET",    "/api/v1/eqf-levels",                              handle_eqf_levels,                      ROLES_ANYONE,                   false, false },
+	/* Signed credentials, the keys that sign them and the revocation lists. */
+	{ "GET",    "/.well-known/did.json",                 handle_did_document,             ROLES_ANYONE,          false, false },
+	{ "GET",    "/.well-known/jwks.json",                handle_jwks,                     ROLES_ANYONE,          false, false },
+	{ "GET",    "/status/:list",                         handle_status_list,              ROLES_ANYONE,          false, false },
+	{ "GET",    "/api/v1/verify/:id/credential.json",    handle_verify_credential_download, ROLES_ANYONE,        false, false },
+	{ "POST",   "/api/v1/verify-credential",             handle_verify_credential_upload, ROLES_ANYONE,          false, true },
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

@@ -81,6 +81,7 @@ static json_t *verify_load(struct worker *w, const char *id, bool *db_failed)
 		return NULL;
 	json_t *v = verify_json(cert);
 	json_decref(cert);
+	verify_checks_add(w, id, v);
 	return v;
 }
 
@@ -120,6 +121,8 @@ static const char *status_label(const char *status)
 		return "Revoked";
 	if (strcmp(status, "expired") == 0)
 		return "Expired";
+	if (strcmp(status, "invalid") == 0)
+		return "Signature invalid";
 	return "Not found";
 }
 
@@ -245,6 +248,7 @@ static void render_markup(struct buf *out, const json_t *v, const char *id)
 	buf_puts(out, "</h1>\n<p class=\"verify__holder\">Awarded to <bdi>");
 	buf_html_escape(out, json_text(json_object_get(v, "holder"), "name"));
 	buf_puts(out, "</bdi></p>\n");
+	verify_checks_render(out, v);
 	render_facts(out, v);
 	render_outcomes(out, mc);
 	buf_puts(out, "</main>\n");

@@ -1,0 +1,294 @@
+/*
+ * verifychecks.c: the checks behind a verification, in the order a verifier reads them: the
+ * record exists; the signature is valid and made by a key of the alliance valid at issue time;
+ * not revoked; not expired. Each check is {check, result, message} with result "passed",
+ * "failed" or "not_checked"; a check that could not run is never reported as passed.
+ *
+ * A signature check costs about as much as a whole verification request, so its result is
+ * remembered in credential_checks under the SHA-256 of the exact stored credential text: a
+ * changed text has another hash and is checked afresh.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mic.h"
+
+static void check_add(json_t *checks, const char *check, const char *result, const char *message)
+{
+	json_array_append_new(checks, json_pack("{s:s, s:s, s:s}", "check", check, "result", result,
+	    "message", message));
+}
+
+static const char *result_name(enum check_result result)
+{
+	return result == CHECK_VALID ? "passed" : result == CHECK_INVALID ? "failed" : "not_checked";
+}
+
+/* Verifies the signature of credential_text, through the remembered result when there is one. */
+static enum check_result signature_check_cached(struct worker *w, const char *credential_text,
+    char *detail, size_t detail_len)
+{
+	static const char select_sql[] =
+	    "SELECT signature_valid, detail FROM credential_checks WHERE content_sha256 = ?";
+	static const char insert_sql[] =
+	    "INSERT IGNORE INTO credential_checks (content_sha256, signature_valid, key_id, detail)"
+	    " VALUES (?, ?, ?, ?)";
+	char hash[65];
+	char key_id[SIGNING_KEY_ID_MAX];
+	struct db_result res;
+
+	sha256_hex(credential_text, strlen(credential_text), hash);
+	struct db_param key[] = { P_TEXT(hash) };
+	if (db_query(w, select_sql, key, 1, &res) == 0) {
+		if (res.rows == 1) {
+			enum check_result cached = db_cell_int(&res, 0, 0) ? CHECK_VALID : CHECK_INVALID;
+			snprintf(detail, detail_len, "%s", db_cell(&res, 0, 1));
+			db_result_free(&res);
+			return cached;
+		}
+		db_result_free(&res);
+	}
+
+	json_error_t error;
+	json_t *credential = json_loads(credential_text, JSON_REJECT_DUPLICATES, &error);
+	enum check_result result;
+	if (!json_is_object(credential)) {
+		snprintf(detail, detail_len, "the stored credential is not valid JSON");
+		result = CHECK_INVALID;
+	} else {
+		result = dataintegrity_verify(w, credential, detail, detail_len, key_id);
+	}
+	json_decref(credential);
+	/* Only definite answers are remembered; "could not be checked" may change on the next try. */
+	if (result != CHECK_UNCHECKED) {
+		struct db_param row[] = { P_TEXT(hash), P_INT(result == CHECK_VALID), P_TEXT(key_id[0] ? key_id : NULL),
+			P_TEXT(detail) };
+		if (db_exec(w, insert_sql, row, 4, NULL, NULL) != 0)
+			log_event(LOG_WARN, NULL, "event=credential_check_store_failed sha256=%s", hash);
+	}
+	return result;
+}
+
+/* Adds the revocation and expiry checks from the verification JSON's dates. */
+static void date_checks_add(json_t *checks, const char *revoked_on, const char *reason,
+    const char *valid_until_on, bool expired)
+{
+	char message[1400];
+
+	if (revoked_on) {
+		snprintf(message, sizeof message, "Revoked on %s. Reason: %s", revoked_on, reason ? reason : "none given");
+		check_add(checks, "revocation", "failed", message);
+	} else {
+		check_add(checks, "revocation", "passed", "Not revoked.");
+	}
+	if (!valid_until_on) {
+		check_add(checks, "expiry", "passed", "Does not expire.");
+	} else if (expired) {
+		snprintf(message, sizeof message, "Expired on %s.", valid_until_on);
+		check_add(checks, "expiry", "failed", message);
+	} else {
+		snprintf(message, sizeof message, "Not expired; expires on %s.", valid_until_on);
+		check_add(checks, "expiry", "passed", message);
+	}
+}
+
+void verify_checks_add(struct worker *w, const char *id, json_t *v)
+{
+	static const char sql[] = "SELECT credential FROM certificates WHERE id = ?";
+	struct db_param params[] = { P_TEXT(id) };
+	struct db_result res = { 0 };
+	json_t *checks = json_array();
+	char detail[512];
+
+	check_add(checks, "record", "passed", "The certificate is in the alliance's register.");
+	if (db_query(w, sql, params, 1, &res) != 0) {
+		check_add(checks, "signature", "not_checked",
+		    "The signature could not be checked because the register could not be read.");
+	} else if (res.rows == 0 || !db_cell(&res, 0, 0)) {
+		check_add(checks, "signature", "not_checked",
+		    "This certificate has no signed credential, so its signature could not be checked.");
+	} else {
+		enum check_result result = signature_check_cached(w, db_cell(&res, 0, 0), detail, sizeof detail);
+		detail[0] = (char)(detail[0] >= 'a' && detail[0] <= 'z' ? detail[0] - 32 : detail[0]);
+		strncat(detail, ".", sizeof detail - strlen(detail) - 1);
+		check_add(checks, "signature", result_name(result), detail);
+		if (result == CHECK_INVALID)
+			json_object_set_new(v, "status", json_string("invalid"));
+	}
+	db_result_free(&res);
+
+	const char *status = json_string_value(json_object_get(v, "status"));
+	date_checks_add(checks, json_string_value(json_object_get(v, "revoked_on")),
+	    json_string_value(json_object_get(v, "revocation_reason")),
+	    json_string_value(json_object_get(v, "valid_until_on")),
+	    status && strcmp(status, "expired") == 0);
+	json_object_set_new(v, "checks", checks);
+}
+
+void verify_checks_render(struct buf *out, const json_t *v)
+{
+	const json_t *checks = json_object_get(v, "checks");
+	size_t i;
+	const json_t *check;
+
+	if (!json_array_size(checks))
+		return;
+	buf_puts(out, "<ol class=\"verify__checks\">\n");
+	json_array_foreach(checks, i, check) {
+		const char *result = json_string_value(json_object_get(check, "result"));
+		const char *label = strcmp(result, "passed") == 0 ? "Passed" :
+		    strcmp(result, "failed") == 0 ? "Failed" : "Could not be checked";
+		buf_printf(out, "<li class=\"verify__check verify__check--%s\" data-check=\"%s\" data-result=\"%s\">"
+		    "<strong>%s:</strong> ", result, json_string_value(json_object_get(check, "check")), result, label);
+		buf_html_escape(out, json_string_value(json_object_get(check, "message")));
+		buf_puts(out, "</li>\n");
+	}
+	buf_puts(out, "</ol>\n");
+}
+
+/* ---- Downloading and uploading credentials ---- */
+
+void handle_verify_credential_download(struct req *r)
+{
+	static const char sql[] = "SELECT credential FROM certificates WHERE id = ?";
+	struct db_param params[] = { P_TEXT(r->params[0]) };
+	struct db_result res;
+
+	if (!id_certificate_valid(r->params[0])) {
+		reply_error(r, 404, "not_found", NULL, "no certificate has this id; check the address");
+		return;
+	}
+	if (db_query(r->w, sql, params, 1, &res) != 0) {
+		reply_db_error(r);
+		return;
+	}
+	if (res.rows == 0 || !db_cell(&res, 0, 0)) {
+		reply_error(r, 404, "not_found", NULL, res.rows == 0 ? "no certificate has this id; check the address" :
+		    "this certificate was issued before signed credentials existed and has none");
+	} else {
+		char disposition[80];
+		snprintf(disposition, sizeof disposition, "attachment; filename=\"certificate-%s.json\"", r->params[0]);
+		reply_header(r, "Content-Disposition", disposition);
+		reply_header(r, "Cache-Control", "no-store");
+		reply_raw(r, 200, "application/vc+ld+json", db_cell(&res, 0, 0), strlen(db_cell(&res, 0, 0)));
+	}
+	db_result_free(&res);
+}
+
+/* The certificate id when url is MIC_PUBLIC_URL + "/v/" + a well-formed id, else NULL. */
+static const char *certificate_id_of_url(const char *url)
+{
+	size_t base = strlen(cfg.public_url);
+
+	if (!url || strncmp(url, cfg.public_url, base) != 0 || strncmp(url + base, "/v/", 3) != 0)
+		return NULL;
+	return id_certificate_valid(url + base + 3) ? url + base + 3 : NULL;
+}
+
+/* Checks the credential's status list entry against the alliance's own lists. */
+static void status_check_add(struct worker *w, json_t *checks, const json_t *status)
+{
+	static const char sql[] = "SELECT bits FROM status_lists WHERE id = ?";
+	const char *list_url = json_string_value(json_object_get(status, "statusListCredential"));
+	const char *index_text = json_string_value(json_object_get(status, "statusListIndex"));
+	size_t base = strlen(cfg.public_url);
+	long long list, index;
+	struct db_result res = { 0 };
+
+	if (!list_url || !index_text || strncmp(list_url, cfg.public_url, base) != 0 ||
+	    strncmp(list_url + base, "/status/", 8) != 0 || parse_long(list_url + base + 8, 1, 1000000, &list) != 0 ||
+	    parse_long(index_text, 0, 1 << 30, &index) != 0) {
+		check_add(checks, "revocation", "not_checked",
+		    "The credential does not point to a status list of the alliance, so revocation could not be checked.");
+		return;
+	}
+	struct db_param params[] = { P_INT(list) };
+	if (db_query(w, sql, params, 1, &res) != 0 || res.rows == 0) {
+		db_result_free(&res);
+		check_add(checks, "revocation", "not_checked",
+		    "The status list could not be read, so revocation could not be checked.");
+		return;
+	}
+	if (status_list_bit((const unsigned char *)db_cell(&res, 0, 0), res.lengths[0], (int)index))
+		check_add(checks, "revocation", "failed", "Revoked: the alliance's status list marks this credential as revoked.");
+	else
+		check_add(checks, "revocation", "passed", "Not revoked.");
+	db_result_free(&res);
+}
+
+void handle_verify_credential_upload(struct req *r)
+{
+	json_t *credential = req_json_or_reply(r);
+	char detail[512];
+	char key_id[SIGNING_KEY_ID_MAX];
+
+	if (!credential)
+		return;
+	if (!json_is_object(json_object_get(credential, "proof"))) {
+		reply_error(r, 400, "invalid_field", "proof",
+		    "proof is missing; upload the credential file exactly as downloaded from a certificate page");
+		json_decref(credential);
+		return;
+	}
+	json_t *checks = json_array();
+	const char *cert_id = certificate_id_of_url(json_string_value(json_object_get(credential, "id")));
+	bool db_failed = false;
+	json_t *cert = cert_id ? certificate_load(r->w, cert_id, false, NULL, &db_failed) : NULL;
+	if (cert)
+		check_add(checks, "record", "passed", "The certificate is in the alliance's register.");
+	else if (db_failed)
+		check_add(checks, "record", "not_checked", "The register could not be read.");
+	else
+		check_add(checks, "record", "failed", "The alliance's register has no certificate with this credential's id.");
+
+	enum check_result sig = dataintegrity_verify(r->w, credential, detail, sizeof detail, key_id);
+	detail[0] = (char)(detail[0] >= 'a' && detail[0] <= 'z' ? detail[0] - 32 : detail[0]);
+	strncat(detail, ".", sizeof detail - strlen(detail) - 1);
+	check_add(checks, "signature", result_name(sig), detail);
+	status_check_add(r->w, checks, json_object_get(credential, "credentialStatus"));
+
+	const char *until = json_string_value(json_object_get(credential, "validUntil"));
+	time_t until_t;
+	if (!until) {
+		check_add(checks, "expiry", "passed", "Does not expire.");
+	} else if (time_parse_iso(until, &until_t) != 0) {
+		check_add(checks, "expiry", "failed", "The credential's validUntil is not a valid date-time.");
+	} else {
+		char day[16], message[96];
+		time_format_local_date(until_t, day);
+		snprintf(message, sizeof message, until_t <= time(NULL) ? "Expired on %s." : "Not expired; expires on %s.", day);
+		check_add(checks, "expiry", until_t <= time(NULL) ? "failed" : "passed", message);
+	}
+
+	const char *status = "valid";
+	size_t i;
+	json_t *check;
+	json_array_foreach(checks, i, check) {
+		const char *name = json_string_value(json_object_get(check, "check"));
+		const char *result = json_string_value(json_object_get(check, "result"));
+		if (strcmp(result, "failed") == 0) {
+			status = strcmp(name, "revocation") == 0 ? "revoked" : strcmp(name, "expiry") == 0 ? "expired" : "invalid";
+			break;
+		}
+		if (strcmp(result, "not_checked") == 0)
+			status = "unknown";
+	}
+	json_t *achievement = json_object_get(json_object_get(credential, "credentialSubject"), "achievement");
+	json_t *holder_name = NULL;
+	json_array_foreach(json_object_get(json_object_get(credential, "credentialSubject"), "identifier"), i, check) {
+		const char *type = json_string_value(json_object_get(check, "identityType"));
+		if (type && strcmp(type, "name") == 0 && !json_is_true(json_object_get(check, "hashed")))
+			holder_name = json_object_get(check, "identityHash");
+	}
+	json_t *reply = json_pack("{s:s, s:o, s:{s:O*}, s:{s:O*}, s:{s:O*}, s:O*, s:o*}",
+	    "status", status, "checks", checks,
+	    "holder", "name", holder_name,
+	    "achievement", "name", json_object_get(achievement, "name"),
+	    "issuer", "name", json_object_get(json_object_get(credential, "issuer"), "name"),
+	    "valid_from", json_object_get(credential, "validFrom"),
+	    "certificate_id", cert_id ? json_string(cert_id) : NULL);
+	json_decref(cert);
+	json_decref(credential);
+	reply_json(r, 200, reply);
+}
