@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include "mic.h"
@@ -391,13 +392,24 @@ static int issue_on_pass(struct req *r, const struct attempt *a, json_t *mc,
 	    " promoting_organisation_id, snapshot, holder_name, holder_email, issued_at, valid_until,"
 	    " issued_by, issued_via, assessment_attempt_id)"
 	    " VALUES (?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6), ?, ?, 'assessment', ?)";
-	char *snapshot = pass_snapshot(mc, rules, score);
+	char *snapshot;
 	long long org_id = version->organisation_id;
-	char valid_until[32];
+	char valid_until[32], key_id[SIGNING_KEY_ID_MAX], err[512];
+	EVP_PKEY *key;
+	json_t *snapshot_json;
+	struct timespec now;
+	time_t expiry = 0;
 	int rc = -1;
 
-	if (version->validity_months > 0)
-		time_format_db(certificate_expiry_after_months(version->validity_months), valid_until);
+	/* Without a readable signing key nothing is issued (a 503 has been sent), and the attempt stays open. */
+	key = current_signing_key_or_reply(r, key_id);
+	if (!key)
+		return -1;
+	snapshot = pass_snapshot(mc, rules, score);
+	if (version->validity_months > 0) {
+		expiry = certificate_expiry_after_months(version->validity_months);
+		time_format_db(expiry, valid_until);
+	}
 	for (int attempt = 0; attempt < 3 && rc != 0; attempt++) {
 		id_certificate(id);  /* before P_TEXT(id) below, which takes its length */
 		struct db_param params[] = { P_TEXT(id), P_INT(a->mc_id), P_INT(version->version_id),
@@ -410,7 +422,24 @@ static int issue_on_pass(struct req *r, const struct attempt *a, json_t *mc,
 		else if (db_errno(r->w) != 1062)
 			break;
 	}
+	snapshot_json = json_loads(snapshot, 0, NULL);
 	free(snapshot);
+	if (rc == 0) {
+		clock_gettime(CLOCK_REALTIME, &now);
+		struct credential_input credential = {
+			.certificate_id = id, .snapshot = snapshot_json, .holder_name = r->user->name,
+			.holder_email = r->user->email, .issued_at = now.tv_sec,
+			.issued_usec = now.tv_nsec / 1000, .has_valid_until = expiry != 0,
+			.valid_until = expiry,
+		};
+
+		rc = credential_issue(r->w, &credential, key, key_id, err, sizeof(err));
+		if (rc != 0)
+			log_event(LOG_ERROR, r->request_id, "event=credential_issue_failed certificate=%s error=\"%s\"",
+			    id, err);
+	}
+	json_decref(snapshot_json);
+	EVP_PKEY_free(key);
 	if (rc == 0)
 		rc = audit_record(r, "certificate_issued", "certificate", id, org_id,
 		    json_pack("{s:I, s:s, s:s}", "microcredential_id", (json_int_t)a->mc_id, "via", "assessment",
@@ -630,6 +659,13 @@ static json_t *attempt_json(struct worker *w, const struct attempt *a, json_t *m
 	return obj;
 }
 
+/* Sends the database error reply unless a more precise one (e.g. no signing key) went out. */
+static void reply_failure(struct req *r)
+{
+	if (!r->replied)
+		reply_db_error(r);
+}
+
 static void reply_attempt_not_found(struct req *r)
 {
 	reply_error(r, 404, "not_found", NULL, "you have no attempt with this id");
@@ -647,7 +683,7 @@ static void reply_attempt(struct req *r, int status, const char *id, json_t *mc)
 	if (found == 1)
 		attempt_clear(&a);
 	if (!body) {
-		reply_db_error(r);
+		reply_failure(r);
 		return;
 	}
 	reply_json(r, status, body);
@@ -682,7 +718,7 @@ static int attempt_allowed_or_reply(struct req *r, long long mc_id, const struct
 	char when[32], retry[24];
 
 	if (history_load(r->w, r->user->id, mc_id, &h) != 0) {
-		reply_db_error(r);
+		reply_failure(r);
 		return -1;
 	}
 	if (h.passed) {
@@ -728,13 +764,13 @@ void handle_attempt_start(struct req *r)
 	mc = microcredential_load(r->w, mc_id, true, NULL, &db_failed);
 	if (!mc) {
 		if (db_failed)
-			reply_db_error(r);
+			reply_failure(r);
 		else
 			reply_error(r, 404, "not_found", NULL, "no published micro-credential has this id");
 		return;
 	}
 	if (assessment_rules_load(r->w, mc_id, &rules) != 0) {
-		reply_db_error(r);
+		reply_failure(r);
 		goto out;
 	}
 	if (!rules.exists) {
@@ -792,7 +828,7 @@ void handle_attempt_start(struct req *r)
 	goto out;
 failed:
 	db_rollback(r->w);
-	reply_db_error(r);
+	reply_failure(r);
 out:
 	db_result_free(&res);
 	attempt_clear(&open);
@@ -810,13 +846,13 @@ static int own_attempt_or_reply(struct req *r, struct attempt *a)
 	int found;
 
 	if (db_begin(r->w) != 0) {
-		reply_db_error(r);
+		reply_failure(r);
 		return -1;
 	}
 	found = attempt_load(r->w, r->params[0], true, a);
 	if (found < 0) {
 		db_rollback(r->w);
-		reply_db_error(r);
+		reply_failure(r);
 		return -1;
 	}
 	if (found == 0 || a->learner != r->user->id) {
@@ -831,7 +867,7 @@ static int own_attempt_or_reply(struct req *r, struct attempt *a)
 	if (strcmp(a->status, "in_progress") == 0 && !a->time_left && attempt_score(r, a) != 0) {
 		db_rollback(r->w);
 		attempt_clear(a);
-		reply_db_error(r);
+		reply_failure(r);
 		return -1;
 	}
 	return 0;
@@ -854,7 +890,7 @@ void handle_attempt_get(struct req *r)
 	if (db_commit(r->w) != 0 || !(mc = attempt_microcredential(r, a.mc_id))) {
 		db_rollback(r->w);
 		attempt_clear(&a);
-		reply_db_error(r);
+		reply_failure(r);
 		return;
 	}
 	reply_attempt(r, 200, a.id, mc);
@@ -872,13 +908,13 @@ void handle_attempt_submit(struct req *r)
 	if (strcmp(a.status, "in_progress") == 0 && attempt_score(r, &a) != 0) {
 		db_rollback(r->w);
 		attempt_clear(&a);
-		reply_db_error(r);
+		reply_failure(r);
 		return;
 	}
 	if (db_commit(r->w) != 0 || !(mc = attempt_microcredential(r, a.mc_id))) {
 		db_rollback(r->w);
 		attempt_clear(&a);
-		reply_db_error(r);
+		reply_failure(r);
 		return;
 	}
 	reply_attempt(r, 200, a.id, mc);
@@ -981,7 +1017,7 @@ void handle_attempt_answer(struct req *r)
 	goto out;
 failed:
 	db_rollback(r->w);
-	reply_db_error(r);
+	reply_failure(r);
 out:
 	free(text);
 	json_decref(bank);

@@ -201,6 +201,8 @@ describe('attempts', () => {
     assert.equal(verified.json.status, 'valid');
     assert.equal(verified.json.holder.name, account.name);
     assert.equal(verified.json.microcredential.assessment_type, 'Online questionnaire');
+    const signature = verified.json.checks.find((check) => check.check === 'signature');
+    assert.equal(signature.result, 'passed', JSON.stringify(signature));
 
     const again = await client.post(`/api/v1/attempts/${attempt.id}/submit`, undefined);
     assert.equal(again.json.certificate.id, certificate.id);
