@@ -120,8 +120,9 @@ struct db_param P_TEXT(const char *s);
 struct db_result {
 	size_t rows;
 	size_t cols;
-	char **cells;             /* rows * cols, owned by the result */
+	char **cells;             /* rows * cols, pointing into text */
 	unsigned long *lengths;
+	char *text;               /* every cell's bytes and NUL, owned by the result */
 };
 struct worker;
 int db_query(struct worker *w, const char *sql, const struct db_param *params, size_t nparams,
