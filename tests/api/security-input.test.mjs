@@ -197,6 +197,19 @@ describe('hostile input', () => {
     });
   }
 
+  test('valid_until beyond year 9999', async () => {
+    // The fuzz target fuzz_time found that an offset could carry a date into the year 10000,
+    // which MariaDB cannot store, and issuing answered 500.
+    const route = routes.find((candidate) => candidate.key === 'POST /api/v1/certificates');
+    const call = await validCall(route);
+    const before = await checksums();
+    const response = await send(route, call.path, JSON.stringify({ ...call.json, valid_until: '9999-12-31T23:54:00-14:00' }));
+
+    assertCleanError(response, 'valid_until in the year 10000');
+    assert.equal(response.json.error.field, 'valid_until');
+    assert.deepEqual(await checksums(), before);
+  });
+
   test('traversal in path parameters', async () => {
     const traversals = ['..%2F..%2Fetc%2Fpasswd', '..%5c..%5cwin.ini', '....%2f%2f', '%00', '%c0%af', '%ff', 'a'.repeat(300), "'%20OR%201=1--"];
     // nginx resolves a whole ".." segment before it picks a location, so "/v/.." is the SPA's "/"
