@@ -1,7 +1,7 @@
 // Faults, on a stack of their own (state folder MIC_VAR/faults, port MIC_PORT + 4) so the other
-// tests never see them: mic-server killed with SIGKILL during load is restarted by the supervisor
-// of ./mic and leaves no partial certificate, and while MariaDB is down requests fail fast with 503
-// and Retry-After, then succeed again once it is back.
+// tests never see them. A mic-server killed with SIGKILL during load is restarted by the supervisor
+// of ./mic and leaves no partial certificate. While MariaDB is down, requests fail fast with 503
+// and Retry-After, and they succeed again once it is back.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
@@ -59,7 +59,7 @@ async function waitFor(condition, seconds, label) {
   throw new Error(`${label} did not happen within ${seconds} s`);
 }
 
-/** Sends one request; returns {status, ms, json, retryAfter}, with status 0 when no answer came. */
+/** Sends one request; returns {status, ms, json, retryAfter}, with status 0 when no response came. */
 async function timed(requestPath, init = {}) {
   const started = Date.now();
   try {
