@@ -23,6 +23,11 @@
 #   BENCH_SEARCH_CONNECTIONS  open connections for (d) (32)
 #   BENCH_MIN_CERTIFICATES    certificates the database must contain before the runs (100)
 #   BENCH_OUTPUT              Markdown file the results are appended to (docs/benchmarks.md)
+#   BENCH_GENERATE            yes: fill the database first with bench/generate.sh (100,000
+#                             certificates and 10,000 micro-credentials by default); no (default)
+#   BENCH_POST_CONNECTIONS    open connections for the sign-in and issuing runs (8)
+#   BENCH_SOAK_SECONDS        mixed load between the two readings of the backend's memory (60;
+#                             600 for the 10-minute soak)
 #
 # shellcheck disable=SC2016 # backquotes in single-quoted text are Markdown code spans
 set -eu
@@ -119,10 +124,16 @@ issue_certificates() {
 	rm -f "$jar"
 }
 
+post_connections=${BENCH_POST_CONNECTIONS:-8}
+soak_seconds=${BENCH_SOAK_SECONDS:-60}
+
 certificates=$(mariadb_query 'SELECT COUNT(*) FROM certificates') ||
 	die "counting the certificates failed; is MariaDB of $MIC_VAR running?"
 if [ "$certificates" -lt "$min_certificates" ]; then
 	issue_certificates "$min_certificates"
+fi
+if [ "${BENCH_GENERATE:-no}" = yes ]; then
+	sh "$BENCH_DIR/generate.sh" || die "generating the benchmark data failed"
 fi
 ids_file=$work/certificate-ids.txt
 mariadb_query 'SELECT id FROM certificates LIMIT 100000' >"$ids_file"
@@ -163,6 +174,45 @@ BENCH_IDS=$ids_file BENCH_PREFIX=/v/ \
 	run_wrk verify-page --connections "$connections" --script "$BENCH_DIR/verify.lua" "$base"
 run_wrk search --connections "$search_connections" "$base/api/v1/microcredentials?q=wood"
 
+# Sign-in and issuing, as the demo coordinator. Every sign-in makes a session row, every issue a
+# certificate; the rows stay in the benchmark database.
+coordinator_email=$(awk '$1 == "coordinator" { print $2 }' "$MIC_DEMO_ACCOUNTS")
+coordinator_password=$(awk '$1 == "coordinator" { print $3 }' "$MIC_DEMO_ACCOUNTS")
+printf '{"email":"%s","password":"%s"}' "$coordinator_email" "$coordinator_password" >"$work/sign-in.json"
+BENCH_BODY=$work/sign-in.json run_wrk sign-in --connections "$post_connections" --script "$BENCH_DIR/post.lua" \
+	"$base/api/v1/session"
+jar=$work/cookies.txt
+local_curl --cookie-jar "$jar" --output "$work/session.json" --header 'Content-Type: application/json' \
+	--data "@$work/sign-in.json" "$base/api/v1/session"
+csrf_token=$(json_field csrf_token <"$work/session.json") || die "signing in for the issuing run failed: $(cat "$work/session.json")"
+session_cookie=$(awk '$6 == "mic_session" { print "mic_session=" $7 }' "$jar")
+issue_microcredential=$(mariadb_query "SELECT id FROM microcredentials WHERE status = 'published' ORDER BY id LIMIT 1")
+printf '{"microcredential_id":%s,"holder_name":"Benchmark Holder {n}","holder_email":"bench-{n}@example.org"}' \
+	"$issue_microcredential" >"$work/issue.json"
+BENCH_BODY=$work/issue.json BENCH_COOKIE=$session_cookie BENCH_CSRF=$csrf_token \
+	run_wrk issue --connections "$post_connections" --script "$BENCH_DIR/post.lua" "$base/api/v1/certificates"
+
+# The backend's resident memory before and after a mixed load of verification (JSON and page)
+# and search requests, run at the same time.
+server_pid=$(cat "$MIC_VAR/run/backend-server.pid")
+rss_kib() {
+	awk '$1 == "VmRSS:" { print $2 }' "/proc/$server_pid/status"
+}
+rss_before=$(rss_kib)
+echo "Mixed load for $soak_seconds s; mic-server (pid $server_pid) RSS before: $rss_before KiB"
+BENCH_IDS=$ids_file BENCH_PREFIX=/api/v1/verify/ wrk --threads 1 --connections 32 --duration "${soak_seconds}s" \
+	--timeout 5s --header 'X-MIC-Bench: 1' --script "$BENCH_DIR/verify.lua" "$base" >"$work/soak-api.txt" &
+soak_api=$!
+BENCH_IDS=$ids_file BENCH_PREFIX=/v/ wrk --threads 1 --connections 16 --duration "${soak_seconds}s" \
+	--timeout 5s --header 'X-MIC-Bench: 1' --script "$BENCH_DIR/verify.lua" "$base" >"$work/soak-page.txt" &
+soak_page=$!
+wrk --threads 1 --connections 8 --duration "${soak_seconds}s" --timeout 5s --header 'X-MIC-Bench: 1' \
+	"$base/api/v1/microcredentials?q=wood" >"$work/soak-search.txt"
+wait "$soak_api" "$soak_page"
+rss_after=$(rss_kib)
+[ "$(cat "$MIC_VAR/run/backend-server.pid")" = "$server_pid" ] || die "mic-server was restarted during the soak; read $MIC_VAR/log/backend.log"
+echo "RSS after: $rss_after KiB"
+
 # ---------------------------------------------------------------------------------------------
 # Results
 
@@ -202,7 +252,13 @@ table=$(
 	table_row '`GET /api/v1/verify/{id}`' "$connections" verify-api
 	table_row '`GET /v/{id}`' "$connections" verify-page
 	table_row '`GET /api/v1/microcredentials?q=wood`' "$search_connections" search
+	table_row '`POST /api/v1/session` (sign-in)' "$post_connections" sign-in
+	table_row '`POST /api/v1/certificates` (issue one)' "$post_connections" issue
 )
+rss_line=$(awk -v before="$rss_before" -v after="$rss_after" -v seconds="$soak_seconds" 'BEGIN {
+	printf "Backend memory (VmRSS of mic-server): %d KiB before and %d KiB after %d s of mixed verification and search load, a change of %+.1f %%.", before, after, seconds, 100 * (after - before) / before }')
+microcredential_count=$(mariadb_query 'SELECT COUNT(*) FROM microcredentials')
+certificate_count=$(mariadb_query 'SELECT COUNT(*) FROM certificates')
 
 cores=$(nproc 2>/dev/null || echo unknown)
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)
@@ -216,6 +272,8 @@ record=$(
 	echo "Machine: $cores cores (nproc), ${cpu:-unknown CPU}. wrk $(wrk --version 2>&1 | awk 'NR == 1 { print $2 }'), $threads threads, $seconds s per row after a $warmup_seconds s warm-up, on the same machine as the stack. Verification ids drawn at random from $id_count certificates. \"HTTP errors\" counts responses with status 400 or above; \"of static\" is the rate as a share of the static file's."
 	echo
 	printf '%s\n' "$table"
+	echo
+	echo "Database: $certificate_count certificates, $microcredential_count micro-credentials. $rss_line"
 )
 
 echo

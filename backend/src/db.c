@@ -10,6 +10,7 @@
  * one fails, because the transaction is gone with the connection.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,9 +22,21 @@
 
 #define CELL_INITIAL 256
 
+/*
+ * One prepared statement and, once it has returned rows, its result bindings: cols columns, each
+ * with a CELL_INITIAL-byte scratch buffer. They are made once per statement and connection, so a
+ * query allocates only its result.
+ */
 struct stmt_entry {
 	char *sql;
 	MYSQL_STMT *stmt;
+	bool has_binds;
+	unsigned int cols;
+	MYSQL_BIND *binds;
+	unsigned long *lengths;
+	my_bool *nulls;
+	my_bool *errors;
+	char *scratch;
 };
 
 struct stmt_cache {
@@ -98,8 +111,15 @@ void db_worker_close(struct worker *w)
 
 	if (c) {
 		for (size_t i = 0; i < c->count; i++) {
-			mysql_stmt_close(c->entries[i].stmt);
-			free(c->entries[i].sql);
+			struct stmt_entry *e = &c->entries[i];
+
+			mysql_stmt_close(e->stmt);
+			free(e->sql);
+			free(e->binds);
+			free(e->lengths);
+			free(e->nulls);
+			free(e->errors);
+			free(e->scratch);
 		}
 		c->count = 0;
 		c->in_transaction = false;
@@ -156,15 +176,15 @@ static void log_stmt_error(struct worker *w, const char *what, const char *sql, 
 	    w->index, what, err, message, sql);
 }
 
-/* The prepared statement for sql on this worker's connection, preparing it on first use. */
-static MYSQL_STMT *stmt_get(struct worker *w, const char *sql)
+/* The cache entry of the prepared statement for sql on this worker's connection, preparing it on first use. */
+static struct stmt_entry *stmt_get(struct worker *w, const char *sql)
 {
 	struct stmt_cache *c = cache_of(w);
 	MYSQL_STMT *stmt;
 
 	for (size_t i = 0; i < c->count; i++)
 		if (strcmp(c->entries[i].sql, sql) == 0)
-			return c->entries[i].stmt;
+			return &c->entries[i];
 	stmt = mysql_stmt_init(w->db);
 	if (stmt == NULL) {
 		log_stmt_error(w, "init", sql, mysql_errno(w->db), mysql_error(w->db));
@@ -179,10 +199,10 @@ static MYSQL_STMT *stmt_get(struct worker *w, const char *sql)
 		c->cap = c->cap ? c->cap * 2 : 32;
 		c->entries = xrealloc(c->entries, c->cap * sizeof(*c->entries));
 	}
+	memset(&c->entries[c->count], 0, sizeof(c->entries[c->count]));
 	c->entries[c->count].sql = xstrdup(sql);
 	c->entries[c->count].stmt = stmt;
-	c->count++;
-	return stmt;
+	return &c->entries[c->count++];
 }
 
 static int bind_params(struct worker *w, MYSQL_STMT *stmt, const char *sql,
@@ -226,77 +246,101 @@ static int bind_params(struct worker *w, MYSQL_STMT *stmt, const char *sql,
 	return 0;
 }
 
-static int fetch_all(struct worker *w, MYSQL_STMT *stmt, const char *sql, struct db_result *out)
+/* Makes the result bindings of entry on its first result; false when it returns no rows. */
+static bool result_binds_prepare(struct worker *w, struct stmt_entry *e, const char *sql)
 {
-	MYSQL_RES *meta = mysql_stmt_result_metadata(stmt);
-	size_t cols, cap = 0;
-	MYSQL_BIND *binds = NULL;
-	unsigned long *lengths = NULL;
-	my_bool *nulls = NULL, *errors = NULL;
-	char **scratch = NULL;
+	MYSQL_RES *meta;
+
+	if (e->has_binds)
+		return true;
+	meta = mysql_stmt_result_metadata(e->stmt);
+	if (meta == NULL) {
+		log_stmt_error(w, "metadata", sql, mysql_stmt_errno(e->stmt), "statement returns no rows");
+		return false;
+	}
+	e->cols = mysql_num_fields(meta);
+	mysql_free_result(meta);
+	e->binds = xcalloc(e->cols ? e->cols : 1, sizeof(*e->binds));
+	e->lengths = xcalloc(e->cols ? e->cols : 1, sizeof(*e->lengths));
+	e->nulls = xcalloc(e->cols ? e->cols : 1, sizeof(*e->nulls));
+	e->errors = xcalloc(e->cols ? e->cols : 1, sizeof(*e->errors));
+	e->scratch = xmalloc((size_t)(e->cols ? e->cols : 1) * CELL_INITIAL);
+	for (unsigned int c = 0; c < e->cols; c++) {
+		e->binds[c].buffer_type = MYSQL_TYPE_STRING;
+		e->binds[c].buffer = e->scratch + (size_t)c * CELL_INITIAL;
+		e->binds[c].buffer_length = CELL_INITIAL;
+		e->binds[c].length = &e->lengths[c];
+		e->binds[c].is_null = &e->nulls[c];
+		e->binds[c].error = &e->errors[c];
+	}
+	e->has_binds = true;
+	return true;
+}
+
+/*
+ * Reads every row into out. The text of all cells goes into one growing block (out->text); while
+ * it may still move, out->cells holds offsets into it (plus one, 0 for NULL), turned into pointers
+ * once the last row is in.
+ */
+static int fetch_all(struct worker *w, struct stmt_entry *e, const char *sql, struct db_result *out)
+{
+	MYSQL_STMT *stmt = e->stmt;
+	size_t cols, cap = 0, text_len = 0, text_cap = 0;
 	int rc = -1, status;
 
 	memset(out, 0, sizeof(*out));
-	if (meta == NULL) {
-		log_stmt_error(w, "metadata", sql, mysql_stmt_errno(stmt), "statement returns no rows");
+	if (!result_binds_prepare(w, e, sql))
 		return -1;
-	}
-	cols = mysql_num_fields(meta);
-	mysql_free_result(meta);
+	cols = e->cols;
 	out->cols = cols;
-	binds = xcalloc(cols, sizeof(*binds));
-	lengths = xcalloc(cols, sizeof(*lengths));
-	nulls = xcalloc(cols, sizeof(*nulls));
-	errors = xcalloc(cols, sizeof(*errors));
-	scratch = xcalloc(cols, sizeof(*scratch));
-	for (size_t c = 0; c < cols; c++) {
-		scratch[c] = xmalloc(CELL_INITIAL);
-		binds[c].buffer_type = MYSQL_TYPE_STRING;
-		binds[c].buffer = scratch[c];
-		binds[c].buffer_length = CELL_INITIAL;
-		binds[c].length = &lengths[c];
-		binds[c].is_null = &nulls[c];
-		binds[c].error = &errors[c];
-	}
-	if (mysql_stmt_bind_result(stmt, binds) != 0) {
+	if (mysql_stmt_bind_result(stmt, e->binds) != 0) {
 		log_stmt_error(w, "bind_result", sql, mysql_stmt_errno(stmt), mysql_stmt_error(stmt));
 		goto out;
 	}
 	while ((status = mysql_stmt_fetch(stmt)) == 0 || status == MYSQL_DATA_TRUNCATED) {
+		size_t row_bytes = 0;
+
 		if (out->rows == cap) {
 			cap = cap ? cap * 2 : 8;
 			out->cells = xrealloc(out->cells, cap * cols * sizeof(char *));
 			out->lengths = xrealloc(out->lengths, cap * cols * sizeof(unsigned long));
 		}
 		for (size_t c = 0; c < cols; c++)
-			out->cells[out->rows * cols + c] = NULL;
+			row_bytes += e->nulls[c] ? 0 : e->lengths[c] + 1;
+		if (text_len + row_bytes > text_cap) {
+			text_cap = text_cap ? text_cap * 2 : 1024;
+			while (text_cap < text_len + row_bytes)
+				text_cap *= 2;
+			out->text = xrealloc(out->text, text_cap);
+		}
 		for (size_t c = 0; c < cols; c++) {
 			size_t at = out->rows * cols + c;
-			char *cell = NULL;
+			char *cell = out->text + text_len;
+			unsigned long len = e->lengths[c];
 
-			if (!nulls[c]) {
-				cell = xmalloc(lengths[c] + 1);
-				if (lengths[c] <= CELL_INITIAL) {
-					memcpy(cell, scratch[c], lengths[c]);
-				} else {
-					MYSQL_BIND one;
-
-					memset(&one, 0, sizeof(one));
-					one.buffer_type = MYSQL_TYPE_STRING;
-					one.buffer = cell;
-					one.buffer_length = lengths[c];
-					if (mysql_stmt_fetch_column(stmt, &one, (unsigned int)c, 0) != 0) {
-						free(cell);
-						out->rows++;
-						log_stmt_error(w, "fetch_column", sql, mysql_stmt_errno(stmt),
-						    mysql_stmt_error(stmt));
-						goto out;
-					}
-				}
-				cell[lengths[c]] = '\0';
+			out->lengths[at] = e->nulls[c] ? 0 : len;
+			if (e->nulls[c]) {
+				out->cells[at] = NULL;
+				continue;
 			}
-			out->cells[at] = cell;
-			out->lengths[at] = nulls[c] ? 0 : lengths[c];
+			if (len <= CELL_INITIAL) {
+				memcpy(cell, e->scratch + c * CELL_INITIAL, len);
+			} else {
+				MYSQL_BIND one;
+
+				memset(&one, 0, sizeof(one));
+				one.buffer_type = MYSQL_TYPE_STRING;
+				one.buffer = cell;
+				one.buffer_length = len;
+				if (mysql_stmt_fetch_column(stmt, &one, (unsigned int)c, 0) != 0) {
+					log_stmt_error(w, "fetch_column", sql, mysql_stmt_errno(stmt),
+					    mysql_stmt_error(stmt));
+					goto out;
+				}
+			}
+			cell[len] = '\0';
+			out->cells[at] = (char *)(uintptr_t)(text_len + 1);
+			text_len += len + 1;
 		}
 		out->rows++;
 	}
@@ -304,18 +348,16 @@ static int fetch_all(struct worker *w, MYSQL_STMT *stmt, const char *sql, struct
 		log_stmt_error(w, "fetch", sql, mysql_stmt_errno(stmt), mysql_stmt_error(stmt));
 		goto out;
 	}
+	for (size_t i = 0; i < out->rows * cols; i++)
+		if (out->cells[i] != NULL)
+			out->cells[i] = out->text + ((uintptr_t)out->cells[i] - 1);
 	rc = 0;
 out:
 	mysql_stmt_free_result(stmt);
-	for (size_t c = 0; c < cols; c++)
-		free(scratch[c]);
-	free(scratch);
-	free(binds);
-	free(lengths);
-	free(nulls);
-	free(errors);
-	if (rc != 0)
+	if (rc != 0) {
+		/* The cells still hold offsets, which db_result_free never dereferences. */
 		db_result_free(out);
+	}
 	return rc;
 }
 
@@ -324,13 +366,15 @@ static int run_once(struct worker *w, const char *sql, const struct db_param *pa
     size_t nparams, struct db_result *out, unsigned long long *affected,
     unsigned long long *insert_id)
 {
+	struct stmt_entry *entry;
 	MYSQL_STMT *stmt;
 
 	if (db_worker_connect(w) != 0)
 		return -1;
-	stmt = stmt_get(w, sql);
-	if (stmt == NULL)
+	entry = stmt_get(w, sql);
+	if (entry == NULL)
 		return -1;
+	stmt = entry->stmt;
 	if (bind_params(w, stmt, sql, params, nparams) != 0)
 		return -1;
 	if (mysql_stmt_execute(stmt) != 0) {
@@ -338,7 +382,7 @@ static int run_once(struct worker *w, const char *sql, const struct db_param *pa
 		return -1;
 	}
 	if (out)
-		return fetch_all(w, stmt, sql, out);
+		return fetch_all(w, entry, sql, out);
 	if (affected)
 		*affected = mysql_stmt_affected_rows(stmt);
 	if (insert_id)
@@ -436,10 +480,7 @@ void db_rollback(struct worker *w)
 
 void db_result_free(struct db_result *r)
 {
-	if (r->cells) {
-		for (size_t i = 0; i < r->rows * r->cols; i++)
-			free(r->cells[i]);
-	}
+	free(r->text);
 	free(r->cells);
 	free(r->lengths);
 	memset(r, 0, sizeof(*r));

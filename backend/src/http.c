@@ -127,11 +127,12 @@ char *req_query(struct req *r, const char *name)
 	return url_decode(value, len, true);
 }
 
-/* Checks that every key and value of the query string decodes; names the first bad one. */
-int query_check_or_reply(struct req *r)
+int query_string_check(const char *query, char *bad_key, size_t bad_key_len)
 {
-	const char *p = r->query;
+	const char *p = query;
 
+	if (bad_key_len > 0)
+		bad_key[0] = '\0';
 	while (p && *p) {
 		const char *end = strchr(p, '&');
 		size_t pairlen = end ? (size_t)(end - p) : strlen(p);
@@ -141,11 +142,8 @@ int query_check_or_reply(struct req *r)
 		char *value = eq ? url_decode(eq + 1, pairlen - keylen - 1, true) : xstrdup("");
 
 		if (key == NULL || value == NULL || text_has_control(value, false)) {
-			char field[64];
-
-			snprintf(field, sizeof(field), "%.*s", key ? 60 : 0, key ? key : "");
-			reply_error(r, 400, "invalid_field", key ? field : NULL,
-			    "the query string is invalid: every parameter must be percent-encoded UTF-8 without control characters");
+			if (key != NULL && bad_key_len > 0)
+				snprintf(bad_key, bad_key_len, "%s", key);
 			free(key);
 			free(value);
 			return -1;
@@ -157,8 +155,19 @@ int query_check_or_reply(struct req *r)
 	return 0;
 }
 
-/* Rejects nesting deeper than JSON_MAX_DEPTH before jansson recurses into it. */
-static bool json_depth_ok(const char *s, size_t len)
+/* Checks that every key and value of the query string decodes; names the first bad one. */
+int query_check_or_reply(struct req *r)
+{
+	char field[61];
+
+	if (query_string_check(r->query, field, sizeof(field)) == 0)
+		return 0;
+	reply_error(r, 400, "invalid_field", field[0] ? field : NULL,
+	    "the query string is invalid: every parameter must be percent-encoded UTF-8 without control characters");
+	return -1;
+}
+
+bool json_depth_ok(const char *s, size_t len)
 {
 	int depth = 0;
 	bool in_string = false;

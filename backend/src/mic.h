@@ -122,8 +122,9 @@ struct db_param P_TEXT(const char *s);
 struct db_result {
 	size_t rows;
 	size_t cols;
-	char **cells;             /* rows * cols, owned by the result */
+	char **cells;             /* rows * cols, pointing into text */
 	unsigned long *lengths;
+	char *text;               /* every cell's bytes and NUL, owned by the result */
 };
 struct worker;
 int db_query(struct worker *w, const char *sql, const struct db_param *params, size_t nparams,
@@ -219,6 +220,20 @@ void reply_error(struct req *r, int status, const char *code, const char *field,
 void reply_no_content(struct req *r);
 void reply_db_error(struct req *r);   /* 503 when the database is unreachable, else 500 */
 void http_serve_one(struct worker *w);
+
+/*
+ * Parsers of untrusted request text, kept free of I/O so the fuzz targets in tests/fuzz/ call
+ * them directly.
+ */
+/* Checks that every key and value of a raw query string percent-decodes to UTF-8 without control
+ * characters. Returns -1 when one does not, with the decoded key (cut to fit, "" when the key
+ * itself is bad) in bad_key. */
+int query_string_check(const char *query, char *bad_key, size_t bad_key_len) MIC_NODISCARD;
+/* Checks that JSON text nests at most 32 arrays and objects deep, before jansson recurses into it. */
+bool json_depth_ok(const char *s, size_t len);
+/* Copies the value of cookie name from a Cookie header into out; false when absent, empty or
+ * longer than outlen - 1 bytes. (session.c) */
+bool cookie_value(const char *header, const char *name, char *out, size_t outlen);
 
 /* validate.c: JSON input fields. Each _or_reply sends a 400 naming the field when it fails. */
 int json_string_or_reply(struct req *r, json_t *obj, const char *field, bool required, size_t max_chars,

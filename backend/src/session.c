@@ -74,8 +74,7 @@ json_t *user_to_json(const struct user *u)
 	    "name", u->name, "role", role_name(u->role), "organisation", org);
 }
 
-/* Copies the value of cookie name from the Cookie header into out; false when absent. */
-static bool cookie_value(const char *header, const char *name, char *out, size_t outlen)
+bool cookie_value(const char *header, const char *name, char *out, size_t outlen)
 {
 	size_t namelen = strlen(name);
 	const char *p = header;

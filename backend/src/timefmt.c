@@ -82,11 +82,29 @@ int time_parse_db(const char *s, time_t *out)
 	return 0;
 }
 
+/* 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z: the years that parse_date_time() accepts, all
+ * of which a MariaDB DATETIME can hold. */
+#define TIME_MIN ((time_t)0)
+#define TIME_MAX ((time_t)253402300799LL)
+
+static int time_parse_iso_unchecked(const char *s, time_t *out);
+
 /*
  * Accepts "YYYY-MM-DD" (midnight UTC) or "YYYY-MM-DDTHH:MM:SS[.fff](Z|+HH:MM|-HH:MM)". A
  * date-time without a zone is rejected, because it would mean a different instant to every reader.
+ * So is an instant outside the years 1970 to 9999 in UTC, which "9999-12-31T23:00:00-14:00" is.
  */
 int time_parse_iso(const char *s, time_t *out)
+{
+	time_t t;
+
+	if (time_parse_iso_unchecked(s, &t) != 0 || t < TIME_MIN || t > TIME_MAX)
+		return -1;
+	*out = t;
+	return 0;
+}
+
+static int time_parse_iso_unchecked(const char *s, time_t *out)
 {
 	struct tm tm;
 	const char *rest;

@@ -45,6 +45,23 @@ static void test_parse_iso(void)
 	CHECK(time_parse_iso("tomorrow", &t) != 0);
 }
 
+/* Found by the fuzz target fuzz_time: an offset can move a date out of the years 1970 to 9999, and
+ * the year 10000 does not fit a DATETIME column. */
+static void test_parse_iso_range(void)
+{
+	time_t t;
+	char out[32];
+
+	CHECK(time_parse_iso("9999-12-31T23:54:00-14:00", &t) != 0);
+	CHECK(time_parse_iso("9999-12-31T23:59:59Z", &t) == 0);
+	time_format_iso(t, out);
+	CHECK_STR(out, "9999-12-31T23:59:59Z");
+	CHECK(time_parse_iso("9999-12-31T23:59:59+14:00", &t) == 0);
+	CHECK(time_parse_iso("1970-01-01T00:00:00+14:00", &t) != 0);
+	CHECK(time_parse_iso("1970-01-01T00:00:00Z", &t) == 0);
+	CHECK(t == 0);
+}
+
 /* Europe/Brussels is UTC+1 in winter and UTC+2 in summer; the day follows the zone, not UTC. */
 static void test_local_date(void)
 {
@@ -75,6 +92,7 @@ int main(void)
 {
 	test_parse_db();
 	test_parse_iso();
+	test_parse_iso_range();
 	test_local_date();
 	return check_summary("timefmt");
 }
