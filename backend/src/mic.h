@@ -50,6 +50,8 @@ void buf_append(struct buf *b, const void *data, size_t len);
 void buf_puts(struct buf *b, const char *s);
 void buf_putc(struct buf *b, char c);
 void buf_reserve(struct buf *b, size_t extra);
+/* Appends s as a JSON string literal, quotes included; s must be valid UTF-8. */
+void buf_json_string(struct buf *b, const char *s);
 void buf_printf(struct buf *b, const char *fmt, ...) MIC_PRINTF(2, 3);
 
 /* log.c: one line per event on standard error. */
@@ -487,6 +489,16 @@ void handle_status_list(struct req *r);
 
 /* verifychecks.c: the checks of a verification, in the order a verifier reads them. */
 /* Adds "checks" to the verification JSON v of certificate id; sets status "invalid" on a bad signature. */
+/* The signature check of one certificate, as verify_checks_build() reports it. */
+struct signature_outcome {
+	enum check_result result;
+	bool has_credential;
+	bool db_failed;
+	char detail[512];
+};
+/* The checks array of a verification: record, signature, revocation, expiry. New reference. */
+json_t *verify_checks_build(const struct signature_outcome *sig, const char *revoked_on,
+    const char *reason, const char *valid_until_on, bool expired);
 void verify_checks_add(struct worker *w, const char *id, json_t *v);
 void verify_checks_render(struct buf *out, const json_t *v);
 void handle_verify_credential_download(struct req *r);

@@ -85,12 +85,143 @@ static json_t *verify_load(struct worker *w, const char *id, bool *db_failed)
 	return v;
 }
 
+/*
+ * The fast path of GET /api/v1/verify/{id}: one primary-key lookup that also brings the public
+ * parts of the snapshot (generated columns) and the remembered signature check, and a reply
+ * assembled as text. It answers exactly what verify_load() would.
+ */
+enum verify_fast_column {
+	VF_HOLDER, VF_ISSUED_AT, VF_VALID_UNTIL, VF_REVOKED_AT, VF_REASON, VF_MICROCREDENTIAL,
+	VF_ORGANISATION, VF_ISSUER, VF_HAS_CREDENTIAL, VF_SIGNATURE_VALID, VF_SIGNATURE_DETAIL,
+};
+
+static const char verify_fast_sql[] =
+    "SELECT c.holder_name, c.issued_at, c.valid_until, c.revoked_at, c.revocation_reason,"
+    " c.verify_microcredential, c.verify_organisation, c.verify_issuer_name,"
+    " c.credential IS NOT NULL, cc.signature_valid, cc.detail"
+    " FROM certificates c LEFT JOIN credential_checks cc ON cc.content_sha256 = c.credential_sha256"
+    " WHERE c.id = ?";
+
+/* Appends ,"at_key":ISO time,"on_key":calendar day, or nulls for a NULL column. */
+static void put_time_pair(struct buf *out, const char *at_key, const char *on_key, const char *db_time)
+{
+	char iso[32], day[16];
+	time_t t;
+
+	if (db_time && time_parse_db(db_time, &t) == 0) {
+		time_format_iso(t, iso);
+		time_format_local_date(t, day);
+		buf_printf(out, ",\"%s\":\"%s\",\"%s\":\"%s\"", at_key, iso, on_key, day);
+	} else {
+		buf_printf(out, ",\"%s\":null,\"%s\":null", at_key, on_key);
+	}
+}
+
+static int json_append_to_buf(const char *data, size_t size, void *b)
+{
+	buf_append(b, data, size);
+	return 0;
+}
+
+/* Returns 1 after replying, 0 when verify_load() must answer instead, -1 when the lookup failed. */
+static int verify_fast(struct req *r, const char *id)
+{
+	struct db_param params[] = { P_TEXT(id) };
+	struct db_result res;
+	struct signature_outcome sig = { 0 };
+	struct buf *out = &r->w->out;
+	const char *status = "valid", *issuer, *valid_until;
+	char verify_url[CERT_VERIFY_URL_MAX], day[16];
+	time_t until, revoked;
+	json_t *checks;
+
+	if (db_query(r->w, verify_fast_sql, params, 1, &res) != 0)
+		return -1;
+	if (res.rows == 1 && db_cell_int(&res, 0, VF_HAS_CREDENTIAL) &&
+	    !db_cell(&res, 0, VF_SIGNATURE_VALID)) {
+		db_result_free(&res);
+		return 0;  /* never checked: verify_load() checks and remembers the result */
+	}
+	if (res.rows == 0) {
+		db_result_free(&res);
+		reply_json(r, 404, json_pack("{s:s, s:{s:s, s:s}}", "status", "not_found", "error",
+		    "code", "not_found", "message", "no certificate has this id; check the address"));
+		return 1;
+	}
+
+	valid_until = db_cell(&res, 0, VF_VALID_UNTIL);
+	if (db_cell(&res, 0, VF_REVOKED_AT))
+		status = "revoked";
+	else if (valid_until && time_parse_db(valid_until, &until) == 0 && until <= time(NULL))
+		status = "expired";
+	sig.has_credential = db_cell_int(&res, 0, VF_HAS_CREDENTIAL) != 0;
+	if (sig.has_credential) {
+		sig.result = db_cell_int(&res, 0, VF_SIGNATURE_VALID) ? CHECK_VALID : CHECK_INVALID;
+		snprintf(sig.detail, sizeof(sig.detail), "%s",
+		    db_cell(&res, 0, VF_SIGNATURE_DETAIL) ? db_cell(&res, 0, VF_SIGNATURE_DETAIL) : "");
+		if (sig.result == CHECK_INVALID)
+			status = "invalid";
+	}
+
+	certificate_verify_url(id, verify_url, sizeof(verify_url));
+	issuer = db_cell(&res, 0, VF_ISSUER);
+	buf_reset(out);
+	buf_printf(out, "{\"status\":\"%s\",\"id\":\"%s\",\"verify_url\":", status, id);
+	buf_json_string(out, verify_url);
+	buf_puts(out, ",\"holder\":{\"name\":");
+	buf_json_string(out, db_cell(&res, 0, VF_HOLDER));
+	buf_puts(out, "},\"microcredential\":");
+	buf_puts(out, db_cell(&res, 0, VF_MICROCREDENTIAL));
+	buf_puts(out, ",\"issuer\":{\"name\":");
+	buf_json_string(out, issuer ? issuer : MIC_ISSUER_NAME);
+	buf_puts(out, "},\"promoting_organisation\":");
+	buf_puts(out, db_cell(&res, 0, VF_ORGANISATION));
+	put_time_pair(out, "issued_at", "issued_on", db_cell(&res, 0, VF_ISSUED_AT));
+	put_time_pair(out, "valid_until", "valid_until_on", valid_until);
+	put_time_pair(out, "revoked_at", "revoked_on", db_cell(&res, 0, VF_REVOKED_AT));
+	buf_puts(out, ",\"revocation_reason\":");
+	if (db_cell(&res, 0, VF_REASON))
+		buf_json_string(out, db_cell(&res, 0, VF_REASON));
+	else
+		buf_puts(out, "null");
+
+	/* The checks read the same dates as the slow path: calendar days in the alliance's zone. */
+	char revoked_day[16] = "";
+	if (db_cell(&res, 0, VF_REVOKED_AT) && time_parse_db(db_cell(&res, 0, VF_REVOKED_AT), &revoked) == 0)
+		time_format_local_date(revoked, revoked_day);
+	if (valid_until && time_parse_db(valid_until, &until) == 0)
+		time_format_local_date(until, day);
+	checks = verify_checks_build(&sig, revoked_day[0] ? revoked_day : NULL,
+	    db_cell(&res, 0, VF_REASON), valid_until ? day : NULL, strcmp(status, "expired") == 0);
+	buf_puts(out, ",\"checks\":");
+	json_dump_callback(checks, json_append_to_buf, out, JSON_COMPACT);
+	json_decref(checks);
+	buf_putc(out, '}');
+	db_result_free(&res);
+	reply_raw(r, 200, "application/json; charset=utf-8", out->data, out->len);
+	return 1;
+}
+
 void handle_verify(struct req *r)
 {
 	bool db_failed = false;
-	json_t *v = verify_load(r->w, r->params[0], &db_failed);
+	json_t *v;
+	int fast;
 
 	reply_header(r, "Cache-Control", "no-store");
+	if (!id_certificate_valid(r->params[0])) {
+		reply_json(r, 404, json_pack("{s:s, s:{s:s, s:s}}", "status", "not_found", "error",
+		    "code", "not_found", "message", "no certificate has this id; check the address"));
+		return;
+	}
+	fast = verify_fast(r, r->params[0]);
+	if (fast == 1)
+		return;
+	if (fast < 0) {
+		reply_db_error(r);
+		return;
+	}
+	v = verify_load(r->w, r->params[0], &db_failed);
 	if (db_failed) {
 		reply_db_error(r);
 		return;
