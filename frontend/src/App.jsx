@@ -10,8 +10,18 @@ import { Certificates } from './pages/Certificates.jsx';
 import { CertificatePage } from './pages/CertificatePage.jsx';
 import { Verify } from './pages/Verify.jsx';
 import { NotFound } from './pages/NotFound.jsx';
+// Catalogue governance and signed credentials
+import { Editor } from './pages/Editor.jsx';
+
+// Catalogue governance and signed credentials. These come first because /microcredentials/:id
+// would otherwise match /microcredentials/new.
+const governanceRoutes = [
+  route('/microcredentials/new', Editor),
+  route('/microcredentials/:id/edit', Editor),
+];
 
 const routes = [
+  ...governanceRoutes,
   route('/', Catalogue),
   route('/microcredentials/:id', MicrocredentialPage),
   route('/sign-in', SignIn),
