@@ -5,19 +5,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { launchBrowser, newPage, saveScreenshot } from '../lib/browser.mjs';
+import { signInThroughForm } from '../lib/signin.mjs';
 import { baseUrl, createUser, randomToken, signedInClient } from '../lib/stack.mjs';
 
 const FIRST = 'Mark out and cut mortise and tenon joints to a drawing.';
 const SECOND = 'Sharpen and maintain chisels and hand saws.';
-
-/** Signs in through the form and waits until the app has left the sign-in page. */
-export async function signInThroughForm(page, account) {
-  await page.goto(`${baseUrl}/sign-in`);
-  await page.getByLabel('E-mail', { exact: true }).fill(account.email);
-  await page.getByLabel('Password', { exact: true }).fill(account.password);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
-}
 
 describe('microcredential editor', { timeout: 180000 }, () => {
   let browser;
