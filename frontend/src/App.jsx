@@ -10,8 +10,28 @@ import { Certificates } from './pages/Certificates.jsx';
 import { CertificatePage } from './pages/CertificatePage.jsx';
 import { Verify } from './pages/Verify.jsx';
 import { NotFound } from './pages/NotFound.jsx';
+// Catalogue governance and signed credentials
+import { Editor } from './pages/Editor.jsx';
+import { Review } from './pages/Review.jsx';
+import { Validation } from './pages/Validation.jsx';
+import { ValidationQueue } from './pages/ValidationQueue.jsx';
+import { Versions } from './pages/Versions.jsx';
+import { VerifyFile } from './pages/VerifyFile.jsx';
+
+// Catalogue governance and signed credentials. These come first because /microcredentials/:id
+// would otherwise match /microcredentials/new.
+const governanceRoutes = [
+  route('/microcredentials/new', Editor),
+  route('/microcredentials/:id/edit', Editor),
+  route('/microcredentials/:id/review', Review),
+  route('/microcredentials/:id/validation', Validation),
+  route('/microcredentials/:id/versions', Versions),
+  route('/validation', ValidationQueue),
+  route('/verify-file', VerifyFile),
+];
 
 const routes = [
+  ...governanceRoutes,
   route('/', Catalogue),
   route('/microcredentials/:id', MicrocredentialPage),
   route('/sign-in', SignIn),

@@ -4,13 +4,20 @@ import { t } from '../i18n/index.js';
 import { useApi } from '../hooks.js';
 import { Link, navigate } from '../router.jsx';
 import { ErrorAlert, Loading, Pager } from '../components/common.jsx';
+import { CatalogueFilters, FILTER_KEYS, activeFilterCount } from '../components/CatalogueFilters.jsx';
 import { Page } from '../components/Page.jsx';
 import { eqfShort, languageLabel, organisationWithCountry, participationLabel, workloadShort } from '../format.js';
 
+/**
+ * Reads the search text, the filters and the page from the address, so that a link or the back
+ * button restores the same list. The keys are the query parameters of GET /api/v1/microcredentials.
+ */
 function readQuery(search) {
   const params = new URLSearchParams(search);
   const page = Number.parseInt(params.get('page') || '1', 10);
-  return { q: (params.get('q') || '').trim(), page: page > 0 ? page : 1 };
+  const query = { q: (params.get('q') || '').trim(), page: page > 0 ? page : 1 };
+  for (const key of FILTER_KEYS) query[key] = (params.get(key) || '').trim();
+  return query;
 }
 
 function Card({ item }) {
@@ -31,12 +38,12 @@ function Card({ item }) {
   );
 }
 
-function SearchForm({ q }) {
-  const [text, setText] = useState(q);
-  useEffect(() => setText(q), [q]);
+function SearchForm({ query }) {
+  const [text, setText] = useState(query.q);
+  useEffect(() => setText(query.q), [query.q]);
   function onSubmit(event) {
     event.preventDefault();
-    navigate(withQuery('/', { q: text.trim() }));
+    navigate(withQuery('/', { ...query, q: text.trim(), page: '' }));
   }
   return (
     <form class="search" role="search" onSubmit={onSubmit}>
@@ -58,10 +65,17 @@ function SearchForm({ q }) {
 }
 
 export function Catalogue({ loc }) {
-  const { q, page } = readQuery(loc.search);
-  const { data, error, loading } = useApi(withQuery('/api/v1/microcredentials', { q, page }));
+  const query = readQuery(loc.search);
+  const { q, page } = query;
+  const { data, error, loading } = useApi(withQuery('/api/v1/microcredentials', query));
   const items = (data && data.items) || [];
   const total = data ? data.total : 0;
+  const filtered = activeFilterCount(query) > 0;
+
+  let count;
+  if (q) count = t('catalogue.countFor', { count: total, q });
+  else if (filtered) count = t('filters.count', { count: total });
+  else count = t('catalogue.count', { count: total });
 
   return (
     <Page title={t('catalogue.title')}>
@@ -69,27 +83,30 @@ export function Catalogue({ loc }) {
         <h1>{t('catalogue.title')}</h1>
         <p class="lead">{t('catalogue.intro')}</p>
       </div>
-      <SearchForm q={q} />
-      <ErrorAlert error={error} />
-      {loading && !data ? <Loading /> : null}
-      {data ? (
-        <>
-          <p class="result-count" role="status">
-            {q ? t('catalogue.countFor', { count: total, q }) : t('catalogue.count', { count: total })}
-          </p>
-          {items.length ? (
-            <ul class="cards" aria-busy={loading ? 'true' : undefined}>
-              {items.map((item) => <Card key={item.id} item={item} />)}
-            </ul>
+      <SearchForm query={query} />
+      <div class="catalogue">
+        <CatalogueFilters query={query} facets={data && data.facets} />
+        <div class="catalogue__results">
+          <ErrorAlert error={error} />
+          {loading && !data ? <Loading /> : null}
+          {data ? (
+            <>
+              <p class="result-count" role="status">{count}</p>
+              {items.length ? (
+                <ul class="cards" aria-busy={loading ? 'true' : undefined}>
+                  {items.map((item) => <Card key={item.id} item={item} />)}
+                </ul>
+              ) : null}
+              <Pager
+                page={data.page || page}
+                perPage={data.per_page}
+                total={total}
+                hrefFor={(p) => withQuery('/', { ...query, page: p > 1 ? p : '' })}
+              />
+            </>
           ) : null}
-          <Pager
-            page={data.page || page}
-            perPage={data.per_page}
-            total={total}
-            hrefFor={(p) => withQuery('/', { q, page: p > 1 ? p : '' })}
-          />
-        </>
-      ) : null}
+        </div>
+      </div>
     </Page>
   );
 }

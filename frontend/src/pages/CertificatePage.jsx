@@ -103,6 +103,9 @@ function VerificationTools({ id, url }) {
         <a class="button button--secondary" href={`/api/v1/certificates/${encodeURIComponent(id)}/certificate.pdf`} download>
           {t('certificate.downloadPdf')}
         </a>
+        <a class="button button--secondary" href={`/api/v1/verify/${encodeURIComponent(id)}/credential.json`} download>
+          {t('verifyChecks.downloadCredential')}
+        </a>
         <span class="tools__copied" role="status">
           {copied === 'ok' ? t('certificate.copied') : copied === 'failed' ? t('certificate.copyFailed') : ''}
         </span>

@@ -9,8 +9,9 @@ import { useDocumentTitle } from '../hooks.js';
 import { Alert, Day, Loading } from '../components/common.jsx';
 import { errorMessage } from '../errors.js';
 import { countryName, eqfExplained, formatDay, workloadShort } from '../format.js';
+import { VerifyChecks } from '../components/VerifyChecks.jsx';
 
-const STATUSES = new Set(['valid', 'revoked', 'expired', 'not_found']);
+const STATUSES = new Set(['valid', 'revoked', 'expired', 'invalid', 'not_found']);
 
 function useVerification(id) {
   const [state, setState] = useState({ loading: true, data: null, error: null });
@@ -100,6 +101,7 @@ function Result({ v }) {
           </ol>
         </>
       ) : null}
+      <VerifyChecks checks={v.checks} />
     </>
   );
 }

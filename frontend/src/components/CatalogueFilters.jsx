@@ -1,0 +1,215 @@
+// The catalogue's filter panel. Every filter lives in the address (see Catalogue.jsx), so choosing
+// one navigates to a new URL and the list follows; the back button undoes a choice.
+import { useEffect, useState } from 'preact/hooks';
+import { withQuery } from '../api.js';
+import { t } from '../i18n/index.js';
+import { Link, navigate } from '../router.jsx';
+import { countryName, languageLabel, participationLabel } from '../format.js';
+
+/** Query parameters of GET /api/v1/microcredentials that the panel sets, besides q and page. */
+export const FILTER_KEYS = [
+  'eqf', 'min_hours', 'max_hours', 'language', 'esco', 'organisation', 'country', 'participation', 'sort',
+];
+
+const SORTS = ['relevance', 'title', 'newest', 'workload'];
+
+/** Number of filters in `query` that narrow the list (the sort order does not). */
+export function activeFilterCount(query) {
+  return FILTER_KEYS.filter((key) => key !== 'sort' && query[key]).length;
+}
+
+/** Panels start open where there is room beside the list, and closed on phones. */
+const WIDE_SCREEN = '(min-width: 60rem)';
+
+function startsOpen() {
+  return typeof window.matchMedia === 'function' && window.matchMedia(WIDE_SCREEN).matches;
+}
+
+/**
+ * The options of one facet as [value, text] pairs, each text with its count. A chosen value that
+ * the facet no longer lists stays selectable, so the select never silently shows another value.
+ */
+function facetOptions(values, labelOf, chosen) {
+  const options = (values || [])
+    .filter((v) => v.value !== null && v.value !== undefined)
+    .map((v) => [String(v.value), t('filters.optionWithCount', { label: labelOf(v), count: v.count })]);
+  if (chosen && !options.some(([value]) => value === chosen)) options.push([chosen, chosen]);
+  return options;
+}
+
+function FacetSelect({ id, name, label, values, labelOf, query }) {
+  const chosen = query[name];
+  function onChange(event) {
+    navigate(withQuery('/', { ...query, [name]: event.currentTarget.value, page: '' }));
+  }
+  return (
+    <div class="filters__field">
+      <label class="field__label" for={id}>{label}</label>
+      <select id={id} name={name} class="field__control" value={chosen} onChange={onChange}>
+        <option value="">{t('filters.any')}</option>
+        {facetOptions(values, labelOf, chosen).map(([value, text]) => (
+          <option key={value} value={value}>{text}</option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** Minimum and maximum notional workload, applied together with the Apply button or Enter. */
+function WorkloadRange({ query }) {
+  const [min, setMin] = useState(query.min_hours);
+  const [max, setMax] = useState(query.max_hours);
+  const [error, setError] = useState(null);
+  useEffect(() => {
+    setMin(query.min_hours);
+    setMax(query.max_hours);
+  }, [query.min_hours, query.max_hours]);
+
+  function onSubmit(event) {
+    event.preventDefault();
+    const low = min === '' ? null : Number(min);
+    const high = max === '' ? null : Number(max);
+    if ((low !== null && !(Number.isInteger(low) && low > 0)) ||
+        (high !== null && !(Number.isInteger(high) && high > 0))) {
+      setError(t('filters.hoursInvalid'));
+      return;
+    }
+    if (low !== null && high !== null && low > high) {
+      setError(t('filters.hoursOrder'));
+      return;
+    }
+    setError(null);
+    navigate(withQuery('/', { ...query, min_hours: min, max_hours: max, page: '' }));
+  }
+
+  return (
+    <form class="filters__hours" onSubmit={onSubmit} noValidate>
+      <fieldset class="filters__fieldset">
+        <legend class="field__label">{t('filters.workload')}</legend>
+        <div class="filters__range">
+          <div>
+            <label class="filters__small-label" for="filter-min-hours">{t('filters.minHours')}</label>
+            <input
+              id="filter-min-hours"
+              class="field__control"
+              type="number"
+              inputMode="numeric"
+              min="1"
+              step="1"
+              value={min}
+              aria-invalid={error ? 'true' : undefined}
+              aria-describedby={error ? 'filter-hours-error' : undefined}
+              onInput={(e) => setMin(e.currentTarget.value)}
+            />
+          </div>
+          <div>
+            <label class="filters__small-label" for="filter-max-hours">{t('filters.maxHours')}</label>
+            <input
+              id="filter-max-hours"
+              class="field__control"
+              type="number"
+              inputMode="numeric"
+              min="1"
+              step="1"
+              value={max}
+              aria-invalid={error ? 'true' : undefined}
+              aria-describedby={error ? 'filter-hours-error' : undefined}
+              onInput={(e) => setMax(e.currentTarget.value)}
+            />
+          </div>
+        </div>
+        {error ? <p class="field__error" id="filter-hours-error">{error}</p> : null}
+        <button type="submit" class="button button--secondary filters__apply">{t('filters.applyHours')}</button>
+      </fieldset>
+    </form>
+  );
+}
+
+export function CatalogueFilters({ query, facets }) {
+  const [open, setOpen] = useState(startsOpen);
+  const active = activeFilterCount(query);
+  const f = facets || {};
+
+  function onSort(event) {
+    navigate(withQuery('/', { ...query, sort: event.currentTarget.value, page: '' }));
+  }
+
+  return (
+    <section class="filters" aria-labelledby="filters-heading">
+      <h2 class="filters__heading" id="filters-heading">
+        <button
+          type="button"
+          class="filters__toggle"
+          aria-expanded={open ? 'true' : 'false'}
+          aria-controls="filters-panel"
+          onClick={() => setOpen(!open)}
+        >
+          {active ? t('filters.toggleActive', { count: active }) : t('filters.toggle')}
+        </button>
+      </h2>
+      <div id="filters-panel" class="filters__panel" hidden={!open}>
+        <div class="filters__field">
+          <label class="field__label" for="filter-sort">{t('filters.sort')}</label>
+          <select id="filter-sort" name="sort" class="field__control" value={query.sort} onChange={onSort}>
+            <option value="">{t('filters.sortDefault')}</option>
+            {SORTS.map((s) => <option key={s} value={s}>{t(`filters.sorts.${s}`)}</option>)}
+          </select>
+        </div>
+        <FacetSelect
+          id="filter-eqf"
+          name="eqf"
+          label={t('fields.eqfLevel')}
+          values={f.eqf}
+          labelOf={(v) => t('eqf.level', { level: v.value })}
+          query={query}
+        />
+        <WorkloadRange query={query} />
+        <FacetSelect
+          id="filter-language"
+          name="language"
+          label={t('filters.language')}
+          values={f.language}
+          labelOf={(v) => languageLabel(v.value)}
+          query={query}
+        />
+        <FacetSelect
+          id="filter-participation"
+          name="participation"
+          label={t('fields.participation')}
+          values={f.participation}
+          labelOf={(v) => participationLabel(v.value)}
+          query={query}
+        />
+        <FacetSelect
+          id="filter-esco"
+          name="esco"
+          label={t('filters.esco')}
+          values={f.esco}
+          labelOf={(v) => v.label || v.value}
+          query={query}
+        />
+        <FacetSelect
+          id="filter-organisation"
+          name="organisation"
+          label={t('filters.organisation')}
+          values={f.organisation}
+          labelOf={(v) => v.label || String(v.value)}
+          query={query}
+        />
+        <FacetSelect
+          id="filter-country"
+          name="country"
+          label={t('filters.country')}
+          values={f.country}
+          labelOf={(v) => countryName(v.value)}
+          query={query}
+        />
+        {active ? (
+          <p class="filters__clear">
+            <Link href={withQuery('/', { q: query.q, sort: query.sort })}>{t('filters.clear')}</Link>
+          </p>
+        ) : null}
+      </div>
+    </section>
+  );
+}
