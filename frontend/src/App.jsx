@@ -10,6 +10,13 @@ import { Certificates } from './pages/Certificates.jsx';
 import { CertificatePage } from './pages/CertificatePage.jsx';
 import { Verify } from './pages/Verify.jsx';
 import { NotFound } from './pages/NotFound.jsx';
+// Membership, joining, accounts and the coordinators' dashboard.
+import { Members } from './pages/Members.jsx';
+import { OrganisationPage } from './pages/OrganisationPage.jsx';
+import { Join } from './pages/Join.jsx';
+import { JoinConfirm } from './pages/JoinConfirm.jsx';
+import { AccountPassword } from './pages/AccountPassword.jsx';
+import { ForgotPassword } from './pages/ForgotPassword.jsx';
 
 const routes = [
   route('/', Catalogue),
@@ -19,6 +26,13 @@ const routes = [
   route('/certificates', Certificates),
   route('/certificates/:id', CertificatePage),
   route('/v/:id', Verify),
+  // Membership, joining, accounts and the coordinators' dashboard.
+  route('/members', Members),
+  route('/organisations/:id', OrganisationPage),
+  route('/join', Join),
+  route('/join/confirm', JoinConfirm),
+  route('/account/password', AccountPassword),
+  route('/forgot-password', ForgotPassword),
 ];
 
 /**

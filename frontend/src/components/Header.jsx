@@ -2,6 +2,7 @@ import { t } from '../i18n/index.js';
 import { Link, navigate } from '../router.jsx';
 import { canIssue, signOut, useSession } from '../session.js';
 import { LanguageSwitcher } from './LanguageSwitcher.jsx';
+import { MembershipNavLinks } from './MembershipNav.jsx';
 
 /** A main navigation link, marked as the current page on `href` and below it (or below `also`). */
 function NavLink({ href, path, also, children }) {
@@ -71,6 +72,7 @@ export function Header({ path, search, minimal }) {
               <NavLink href="/" path={path} also="/microcredentials/">{t('nav.catalogue')}</NavLink>
               {canIssue(user) ? <NavLink href="/certificates" path={path}>{t('nav.certificates')}</NavLink> : null}
               {canIssue(user) ? <NavLink href="/issue" path={path}>{t('nav.issue')}</NavLink> : null}
+              <MembershipNavLinks user={user} path={path} NavLink={NavLink} />
             </nav>
           </>
         )}
