@@ -7,7 +7,12 @@ import { DashboardFrame } from './Frame.jsx';
 /** Each figure of GET /api/v1/figures/{name}, with the column that names a row. */
 const FIGURES = [
   { name: 'certificates-per-month', label: (row) => row.month },
-  { name: 'certificates-per-microcredential', label: (row) => row.title },
+  // NOTE: the backend takes this title from the legacy microcredentials.title column, which is
+  // NULL for micro-credentials created through the validation lifecycle, so the id stands in.
+  {
+    name: 'certificates-per-microcredential',
+    label: (row) => row.title || t('figures.microcredentialId', { id: row.microcredential_id }),
+  },
   { name: 'certificates-per-organisation', label: (row) => row.organisation },
   { name: 'certificates-per-country', label: (row) => countryName(row.country) || row.country_name },
 ];
