@@ -29,6 +29,20 @@ const governanceRoutes = [
   route('/validation', ValidationQueue),
   route('/verify-file', VerifyFile),
 ];
+// Membership, joining, accounts and the coordinators' dashboard.
+import { Members } from './pages/Members.jsx';
+import { OrganisationPage } from './pages/OrganisationPage.jsx';
+import { Join } from './pages/Join.jsx';
+import { JoinConfirm } from './pages/JoinConfirm.jsx';
+import { AccountPassword } from './pages/AccountPassword.jsx';
+import { ForgotPassword } from './pages/ForgotPassword.jsx';
+import { OrganisationUsers } from './pages/OrganisationUsers.jsx';
+import { DashboardApplications } from './pages/dashboard/Applications.jsx';
+import { DashboardMembers } from './pages/dashboard/Members.jsx';
+import { DashboardOrganisation } from './pages/dashboard/Organisation.jsx';
+import { DashboardAudit } from './pages/dashboard/Audit.jsx';
+import { DashboardOutbox } from './pages/dashboard/Outbox.jsx';
+import { DashboardFigures } from './pages/dashboard/Figures.jsx';
 
 const routes = [
   ...governanceRoutes,
@@ -39,6 +53,21 @@ const routes = [
   route('/certificates', Certificates),
   route('/certificates/:id', CertificatePage),
   route('/v/:id', Verify),
+  // Membership, joining, accounts and the coordinators' dashboard.
+  route('/members', Members),
+  route('/organisations/:id', OrganisationPage),
+  route('/join', Join),
+  route('/join/confirm', JoinConfirm),
+  route('/account/password', AccountPassword),
+  route('/forgot-password', ForgotPassword),
+  route('/organisation/users', OrganisationUsers),
+  route('/dashboard', DashboardApplications),
+  route('/dashboard/applications', DashboardApplications),
+  route('/dashboard/members', DashboardMembers),
+  route('/dashboard/organisations/:id', DashboardOrganisation),
+  route('/dashboard/audit', DashboardAudit),
+  route('/dashboard/outbox', DashboardOutbox),
+  route('/dashboard/figures', DashboardFigures),
 ];
 
 /**

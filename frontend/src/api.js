@@ -70,3 +70,5 @@ export function withQuery(path, params) {
 }
 
 export const certificateQrUrl = (id) => `/api/v1/certificates/${encodeURIComponent(id)}/qr.svg`;
+
+export const put = (path, body) => request('PUT', path, body);

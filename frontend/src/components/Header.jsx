@@ -3,6 +3,7 @@ import { Link, navigate } from '../router.jsx';
 import { canIssue, signOut, useSession } from '../session.js';
 import { LanguageSwitcher } from './LanguageSwitcher.jsx';
 import { VALIDATION_ROLES } from '../pages/ValidationQueue.jsx';
+import { MembershipNavLinks } from './MembershipNav.jsx';
 
 /** A main navigation link, marked as the current page on `href` and below it (or below `also`). */
 function NavLink({ href, path, also, children }) {
@@ -75,6 +76,7 @@ export function Header({ path, search, minimal }) {
               {user && VALIDATION_ROLES.includes(user.role)
                 ? <NavLink href="/validation" path={path}>{t('governance.nav')}</NavLink> : null}
               <NavLink href="/verify-file" path={path}>{t('verifyFile.navLink')}</NavLink>
+              <MembershipNavLinks user={user} path={path} NavLink={NavLink} />
             </nav>
           </>
         )}

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
 import { formErrors } from '../errors.js';
-import { navigate, safeLocalPath } from '../router.jsx';
+import { Link, navigate, safeLocalPath } from '../router.jsx';
 import { signIn, useSession } from '../session.js';
 import { Alert } from '../components/common.jsx';
 import { Field, focusFirstInvalid } from '../components/Field.jsx';
@@ -78,6 +78,7 @@ export function SignIn({ loc }) {
           <button type="submit" class="button" disabled={busy}>{t('signIn.submit')}</button>
         </div>
       </form>
+      <p class="form__aside"><Link href="/forgot-password">{t('signInExtra.forgotPassword')}</Link></p>
     </Page>
   );
 }
