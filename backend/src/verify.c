@@ -33,7 +33,7 @@ static const char *const verify_microcredential_fields[] = {
 /* The certificate fields that follow promoting_organisation in the response, copied as they are. */
 static const char *const verify_certificate_fields[] = {
 	"issued_at", "issued_on", "valid_until", "valid_until_on", "revoked_at", "revoked_on",
-	"revocation_reason",
+	"revocation_reason", "withdrawn_at", "withdrawn_on",
 };
 
 /* Sets to[key] to from[key], or to null when from has no such key. */
@@ -81,7 +81,11 @@ static json_t *verify_load(struct worker *w, const char *id, bool *db_failed)
 		return NULL;
 	json_t *v = verify_json(cert);
 	json_decref(cert);
-	verify_checks_add(w, id, v);
+	/* A withdrawn certificate has no holder and no credential left to check. */
+	if (strcmp(json_string_value(json_object_get(v, "status")), "withdrawn") == 0)
+		json_object_set_new(v, "holder", json_null());
+	else
+		verify_checks_add(w, id, v);
 	return v;
 }
 
@@ -123,6 +127,8 @@ static const char *status_label(const char *status)
 		return "Expired";
 	if (strcmp(status, "invalid") == 0)
 		return "Signature invalid";
+	if (strcmp(status, "withdrawn") == 0)
+		return "Withdrawn";
 	return "Not found";
 }
 
@@ -241,11 +247,22 @@ static void render_markup(struct buf *out, const json_t *v, const char *id)
 		buf_html_escape(out, json_text(v, "revocation_reason"));
 		buf_puts(out, "</bdi></p>\n");
 	}
+	if (strcmp(status, "withdrawn") == 0) {
+		buf_puts(out, "<p class=\"verify__revocation\">Withdrawn on ");
+		buf_html_escape(out, json_text(v, "withdrawn_on"));
+		buf_puts(out, " at the holder's request. The holder's personal data has been erased.</p>\n");
+	}
 	buf_puts(out, "<h1 class=\"verify__title\"");
 	render_lang(out, json_text(mc, "language"));
 	buf_puts(out, ">");
 	buf_html_escape(out, json_text(mc, "title"));
-	buf_puts(out, "</h1>\n<p class=\"verify__holder\">Awarded to <bdi>");
+	buf_puts(out, "</h1>\n");
+	if (strcmp(status, "withdrawn") == 0) {
+		render_facts(out, v);
+		buf_puts(out, "</main>\n");
+		return;
+	}
+	buf_puts(out, "<p class=\"verify__holder\">Awarded to <bdi>");
 	buf_html_escape(out, json_text(json_object_get(v, "holder"), "name"));
 	buf_puts(out, "</bdi></p>\n");
 	verify_checks_render(out, v);
@@ -293,10 +310,15 @@ static void render_head(struct buf *out, const json_t *v, const char *id)
 		render_meta(out, "og:title", text.data);
 
 		buf_reset(&text);
-		buf_printf(&text, "Awarded to %s on %s. Issued by %s and promoted by %s.",
-		    json_text(json_object_get(v, "holder"), "name"), json_text(v, "issued_on"),
-		    json_text(json_object_get(v, "issuer"), "name"),
-		    json_text(json_object_get(v, "promoting_organisation"), "name"));
+		if (strcmp(json_text(v, "status"), "withdrawn") == 0) {
+			buf_printf(&text, "Withdrawn at the holder's request on %s.",
+			    json_text(v, "withdrawn_on"));
+		} else {
+			buf_printf(&text, "Awarded to %s on %s. Issued by %s and promoted by %s.",
+			    json_text(json_object_get(v, "holder"), "name"), json_text(v, "issued_on"),
+			    json_text(json_object_get(v, "issuer"), "name"),
+			    json_text(json_object_get(v, "promoting_organisation"), "name"));
+		}
 		render_meta(out, "og:description", text.data);
 		render_meta(out, "og:url", json_text(v, "verify_url"));
 	}
