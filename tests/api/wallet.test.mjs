@@ -272,7 +272,7 @@ describe('erasure', () => {
   test('one certificate withdrawn, others kept', async () => {
     const learner = await createUser({ role: 'learner' });
     const client = await signedInClient(learner);
-    const kept = await issueCertificate(issuerClient, { microcredential_id: insulation.id, holder_email: learner.email });
+    const remaining = await issueCertificate(issuerClient, { microcredential_id: insulation.id, holder_email: learner.email });
     const erased = await issueCertificate(issuerClient, { microcredential_id: insulation.id, holder_email: learner.email });
 
     const stranger = await signedInClient(await createUser({ role: 'learner' }));
@@ -282,9 +282,9 @@ describe('erasure', () => {
     const response = await client.post(`/api/v1/wallet/certificates/${erased.id}/erasure`, { confirm: true });
     assert.equal(response.status, 204, response.text);
     assert.equal(await walletItem(client, erased.id), undefined);
-    assert.equal((await walletItem(client, kept.id)).status, 'valid');
+    assert.equal((await walletItem(client, remaining.id)).status, 'valid');
     assert.equal((await new Client().get(`/api/v1/verify/${erased.id}`)).json.status, 'withdrawn');
-    assert.equal((await new Client().get(`/api/v1/verify/${kept.id}`)).json.status, 'valid');
+    assert.equal((await new Client().get(`/api/v1/verify/${remaining.id}`)).json.status, 'valid');
     assert.equal(
       await sqlValue(`SELECT COUNT(*) FROM certificates WHERE id = ${sqlString(erased.id)} AND holder_email = ''`),
       '1',

@@ -71,6 +71,7 @@ export function Header({ path, search, minimal }) {
               <NavLink href="/" path={path} also="/microcredentials/">{t('nav.catalogue')}</NavLink>
               {canIssue(user) ? <NavLink href="/certificates" path={path}>{t('nav.certificates')}</NavLink> : null}
               {canIssue(user) ? <NavLink href="/issue" path={path}>{t('nav.issue')}</NavLink> : null}
+              {user && user.role === 'learner' ? <NavLink href="/wallet" path={path}>{t('nav.wallet')}</NavLink> : null}
             </nav>
           </>
         )}
