@@ -701,4 +701,7 @@ int certificate_erase(struct req *r, const char *id) MIC_NODISCARD;
 void handle_wallet_erasure(struct req *r);
 void handle_wallet_certificate_erasure(struct req *r);
 
+/* bulk.c: certificates issued from a CSV file. */
+void handle_bulk_issue_create(struct req *r);
+
 #endif

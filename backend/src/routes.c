@@ -94,6 +94,8 @@ const struct route routes[] = {
 	{ "GET",    "/api/v1/wallet",                        handle_wallet_list,              LEARNER,               false, false },
 	{ "POST",   "/api/v1/wallet/erasure",                handle_wallet_erasure,           LEARNER,               true,  true },
 	{ "POST",   "/api/v1/wallet/certificates/:id/erasure", handle_wallet_certificate_erasure, LEARNER,           true,  true },
+	/* Bulk issuing from CSV files; the handler checks the promoting organisation. */
+	{ "POST",   "/api/v1/bulk-issues",                   handle_bulk_issue_create,        COORDINATOR | ISSUER,  true,  false },
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);
