@@ -444,6 +444,13 @@ static int issue_on_pass(struct req *r, const struct attempt *a, json_t *mc,
 		rc = audit_record(r, "certificate_issued", "certificate", id, org_id,
 		    json_pack("{s:I, s:s, s:s}", "microcredential_id", (json_int_t)a->mc_id, "via", "assessment",
 		    "attempt", a->id));
+	if (rc == 0) {
+		struct holder_notice notice = {
+			.certificate_id = id, .holder_name = r->user->name, .holder_email = r->user->email,
+			.title = json_string_value(json_object_get(mc, "title")),
+		};
+		rc = holder_notify(r->w, &notice);
+	}
 	return rc;
 }
 

@@ -29,16 +29,18 @@
 /* Columns of cert_select_sql and cert_select_private_sql, in order. */
 enum cert_column {
 	CERT_ID, CERT_SNAPSHOT, CERT_HOLDER_NAME, CERT_ISSUED_AT, CERT_VALID_UNTIL, CERT_REVOKED_AT,
-	CERT_REVOCATION_REASON, CERT_ORG_ID, CERT_HOLDER_EMAIL, CERT_ISSUED_BY_ID, CERT_ISSUED_BY_NAME,
+	CERT_REVOCATION_REASON, CERT_ORG_ID, CERT_WITHDRAWN_AT, CERT_HOLDER_EMAIL, CERT_ISSUED_BY_ID,
+	CERT_ISSUED_BY_NAME,
 };
 
 static const char cert_select_sql[] =
     "SELECT c.id, c.snapshot, c.holder_name, c.issued_at, c.valid_until, c.revoked_at,"
-    " c.revocation_reason, c.promoting_organisation_id"
+    " c.revocation_reason, c.promoting_organisation_id, c.withdrawn_at"
     " FROM certificates AS c WHERE c.id = ?";
 static const char cert_select_private_sql[] =
     "SELECT c.id, c.snapshot, c.holder_name, c.issued_at, c.valid_until, c.revoked_at,"
-    " c.revocation_reason, c.promoting_organisation_id, c.holder_email, u.id, u.name"
+    " c.revocation_reason, c.promoting_organisation_id, c.withdrawn_at, c.holder_email, u.id,"
+    " u.name"
     " FROM certificates AS c JOIN users AS u ON u.id = c.issued_by WHERE c.id = ?";
 
 void certificate_verify_url(const char *id, char *out, size_t outlen)
@@ -52,11 +54,13 @@ void certificate_verify_url(const char *id, char *out, size_t outlen)
 	}
 }
 
-/* Returns "revoked", "expired" or "valid" for the given DATETIME values (NULL when unset). */
-static const char *certificate_status(const char *valid_until, const char *revoked_at)
+const char *certificate_status(const char *valid_until, const char *revoked_at,
+    const char *withdrawn_at)
 {
 	time_t until;
 
+	if (withdrawn_at)
+		return "withdrawn";
 	if (revoked_at)
 		return "revoked";
 	if (valid_until && time_parse_db(valid_until, &until) == 0 && until <= time(NULL))
@@ -95,7 +99,8 @@ static json_t *certificate_json(const struct db_result *res, json_t *snapshot, b
 	certificate_verify_url(id, verify_url, sizeof verify_url);
 	json_object_set_new(obj, "id", json_string(id));
 	json_object_set_new(obj, "status", json_string(certificate_status(
-	    db_cell(res, 0, CERT_VALID_UNTIL), db_cell(res, 0, CERT_REVOKED_AT))));
+	    db_cell(res, 0, CERT_VALID_UNTIL), db_cell(res, 0, CERT_REVOKED_AT),
+	    db_cell(res, 0, CERT_WITHDRAWN_AT))));
 	json_object_set_new(obj, "verify_url", json_string(verify_url));
 	json_object_set_new(obj, "holder_name", json_string(db_cell(res, 0, CERT_HOLDER_NAME)));
 	if (with_private)
@@ -103,6 +108,7 @@ static json_t *certificate_json(const struct db_result *res, json_t *snapshot, b
 	json_set_time(obj, "issued_at", "issued_on", db_cell(res, 0, CERT_ISSUED_AT));
 	json_set_time(obj, "valid_until", "valid_until_on", db_cell(res, 0, CERT_VALID_UNTIL));
 	json_set_time(obj, "revoked_at", "revoked_on", db_cell(res, 0, CERT_REVOKED_AT));
+	json_set_time(obj, "withdrawn_at", "withdrawn_on", db_cell(res, 0, CERT_WITHDRAWN_AT));
 	const char *reason = db_cell(res, 0, CERT_REVOCATION_REASON);
 	json_object_set_new(obj, "revocation_reason", reason ? json_string(reason) : json_null());
 	if (with_private)
@@ -376,6 +382,12 @@ static json_t *certificate_issue_or_reply(struct req *r, const struct issue_requ
 	json_t *details = json_pack("{s:I}", "microcredential_id", (json_int_t)in->microcredential_id);
 	if (audit_record(r, "certificate_issued", "certificate", id, org_id, details) != 0)
 		goto failed;
+	struct holder_notice notice = {
+		.certificate_id = id, .holder_name = in->holder_name, .holder_email = in->holder_email,
+		.title = json_string_value(json_object_get(snapshot_json, "title")),
+	};
+	if (holder_notify(r->w, &notice) != 0)
+		goto failed;
 	cert = certificate_load(r->w, id, true, NULL, &db_failed);
 	if (!cert || db_commit(r->w) != 0)
 		goto failed;
@@ -456,11 +468,11 @@ out:
 
 static const char list_all_sql[] =
     "SELECT c.id, c.holder_name, c.issued_at, c.valid_until, c.revoked_at, c.microcredential_id,"
-    " JSON_VALUE(c.snapshot, '$.title') FROM certificates AS c"
+    " JSON_VALUE(c.snapshot, '$.title'), c.withdrawn_at FROM certificates AS c"
     " ORDER BY c.issued_at DESC, c.id LIMIT ? OFFSET ?";
 static const char list_organisation_sql[] =
     "SELECT c.id, c.holder_name, c.issued_at, c.valid_until, c.revoked_at, c.microcredential_id,"
-    " JSON_VALUE(c.snapshot, '$.title') FROM certificates AS c"
+    " JSON_VALUE(c.snapshot, '$.title'), c.withdrawn_at FROM certificates AS c"
     " WHERE c.promoting_organisation_id = ?"
     " ORDER BY c.issued_at DESC, c.id LIMIT ? OFFSET ?";
 static const char count_all_sql[] = "SELECT COUNT(*) FROM certificates";
@@ -474,7 +486,8 @@ static json_t *list_item_json(const struct db_result *res, size_t row)
 
 	json_object_set_new(item, "id", json_string(db_cell(res, row, 0)));
 	json_object_set_new(item, "status",
-	    json_string(certificate_status(db_cell(res, row, 3), db_cell(res, row, 4))));
+	    json_string(certificate_status(db_cell(res, row, 3), db_cell(res, row, 4),
+	    db_cell(res, row, 7))));
 	json_object_set_new(item, "holder_name", json_string(db_cell(res, row, 1)));
 	json_set_time(item, "issued_at", "issued_on", db_cell(res, row, 2));
 	json_object_set_new(item, "microcredential", json_pack("{s:I, s:o}",
@@ -598,8 +611,8 @@ void handle_certificate_qr_png(struct req *r)
 static json_t *certificate_revoke_or_reply(struct req *r, const char *id, const char *reason)
 {
 	static const char lock_sql[] =
-	    "SELECT promoting_organisation_id, revoked_at, status_list, status_index FROM certificates"
-	    " WHERE id = ? FOR UPDATE";
+	    "SELECT promoting_organisation_id, revoked_at, status_list, status_index, withdrawn_at"
+	    " FROM certificates WHERE id = ? FOR UPDATE";
 	static const char update_sql[] =
 	    "UPDATE certificates SET revoked_at = UTC_TIMESTAMP(6), revocation_reason = ?,"
 	    " revoked_by = ? WHERE id = ?";
@@ -622,6 +635,11 @@ static json_t *certificate_revoke_or_reply(struct req *r, const char *id, const 
 	}
 	if (db_cell(&row, 0, 1)) {
 		reply_error(r, 409, "already_revoked", NULL, "the certificate was already revoked");
+		goto out;
+	}
+	if (db_cell(&row, 0, 4)) {
+		reply_error(r, 409, "conflict", NULL,
+		    "the certificate was withdrawn at the holder's request and cannot be revoked");
 		goto out;
 	}
 

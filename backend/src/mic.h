@@ -690,4 +690,45 @@ void handle_esco_occupations(struct req *r);
 void handle_esco_skills(struct req *r);
 void handle_eqf_levels(struct req *r);
 
+/* wallet.c: the learner's wallet, the e-mail to a new certificate's holder, and sharing links. */
+/* Returns "withdrawn", "revoked", "expired" or "valid" for DATETIME values (NULL when unset). */
+const char *certificate_status(const char *valid_until, const char *revoked_at,
+    const char *withdrawn_at);
+/* Appends s percent-encoded: every byte but the RFC 3986 unreserved characters becomes %XX. */
+void buf_url_encode(struct buf *b, const char *s);
+struct holder_notice {
+	const char *certificate_id;
+	const char *holder_name;
+	const char *holder_email;
+	const char *title;            /* the micro-credential's title at issue; may be NULL */
+};
+/*
+ * Queues the e-mail that tells a holder about a new certificate, with a link to the wallet, or to
+ * registration when no account has the holder's e-mail. Call inside the issuing transaction.
+ */
+int holder_notify(struct worker *w, const struct holder_notice *notice) MIC_NODISCARD;
+/*
+ * Appends the "Add to LinkedIn profile" URL of a certificate. issued_on and valid_until_on are
+ * calendar days "YYYY-MM-DD" in the alliance's time zone; valid_until_on may be NULL.
+ */
+void linkedin_add_url(struct buf *out, const char *title, const char *issued_on,
+    const char *valid_until_on, const char *verify_url, const char *certificate_id);
+/* Sets *owns when certificate id is held by the e-mail address email, compared case-insensitively. */
+int wallet_holder_owns(struct worker *w, const char *id, const char *email, bool *owns)
+    MIC_NODISCARD;
+void handle_wallet_list(struct req *r);
+
+/* erasure.c: erasing a holder's personal data at their request. */
+/*
+ * Erases the holder's name and e-mail from certificate id (row, credential, audit details,
+ * outbox) and marks it withdrawn, inside the caller's transaction. The caller deletes the cached
+ * PDFs after the commit.
+ */
+int certificate_erase(struct req *r, const char *id) MIC_NODISCARD;
+void handle_wallet_erasure(struct req *r);
+void handle_wallet_certificate_erasure(struct req *r);
+
+/* bulk.c: certificates issued from a CSV file. */
+void handle_bulk_issue_create(struct req *r);
+
 #endif

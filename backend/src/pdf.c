@@ -482,11 +482,17 @@ void pdf_cache_forget(const char *certificate_id)
 	closedir(d);
 }
 
-/* Coordinators, and issuers of the promoting organisation. */
-static bool pdf_access(const struct req *r, long long org_id)
+/* Coordinators, issuers of the promoting organisation, and the holder. Sets *db_failed. */
+static bool pdf_access(struct req *r, const char *id, long long org_id, bool *db_failed)
 {
+	bool owns = false;
+
 	if (r->user->role == ROLE_COORDINATOR)
 		return true;
+	if (r->user->role == ROLE_LEARNER) {
+		*db_failed = wallet_holder_owns(r->w, id, r->user->email, &owns) != 0;
+		return owns;
+	}
 	return r->user->role == ROLE_ISSUER && r->user->organisation_id > 0 &&
 	    r->user->organisation_id == org_id;
 }
@@ -512,10 +518,18 @@ void handle_certificate_pdf(struct req *r)
 			reply_error(r, 404, "not_found", NULL, "no certificate has this id");
 		return;
 	}
-	/* NOTE: holders cannot download their PDF yet; learner accounts do not exist. */
-	if (!pdf_access(r, org_id)) {
-		reply_error(r, 403, "forbidden",
-		    NULL, "only a coordinator or an issuer of the promoting organisation may download this certificate");
+	if (!pdf_access(r, id, org_id, &db_failed)) {
+		if (db_failed)
+			reply_db_error(r);
+		else
+			reply_error(r, 403, "forbidden", NULL, "only a coordinator, an issuer of the promoting "
+			    "organisation or the holder may download this certificate");
+		goto out;
+	}
+	/* An erased certificate has no holder left to print. */
+	if (strcmp(json_text(cert, "status"), "withdrawn") == 0) {
+		reply_error(r, 410, "withdrawn", NULL,
+		    "the certificate was withdrawn at the holder's request and has no PDF");
 		goto out;
 	}
 	buf_reset(pdf);

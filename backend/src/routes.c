@@ -30,7 +30,7 @@ const struct route routes[] = {
 	{ "POST",   "/api/v1/certificates/:id/revoke",       handle_certificate_revoke,       COORDINATOR | ISSUER,  true,  true },
 	{ "GET",    "/api/v1/verify/:id",                    handle_verify,                   ROLES_ANYONE,          false, false },
 	{ "GET",    "/v/:id",                                handle_verify_page,              ROLES_ANYONE,          false, false },
-	{ "GET",    "/api/v1/certificates/:id/certificate.pdf", handle_certificate_pdf,       COORDINATOR | ISSUER,  false, false },
+	{ "GET",    "/api/v1/certificates/:id/certificate.pdf", handle_certificate_pdf,       COORDINATOR | ISSUER | LEARNER, false, false },
 	{ "GET",    "/api/v1/microcredentials/:id/assessment", handle_assessment_get,           ROLES_ANYONE,          false, false },
 	{ "PUT",    "/api/v1/microcredentials/:id/assessment", handle_assessment_put,           COORDINATOR | EDITOR,  true,  true },
 	{ "GET",    "/api/v1/microcredentials/:id/assessment/questions", handle_assessment_questions_list, COORDINATOR | EDITOR, false, false },
@@ -90,6 +90,12 @@ const struct route routes[] = {
 	{ "GET",    "/status/:list",                         handle_status_list,              ROLES_ANYONE,          false, false },
 	{ "GET",    "/api/v1/verify/:id/credential.json",    handle_verify_credential_download, ROLES_ANYONE,        false, false },
 	{ "POST",   "/api/v1/verify-credential",             handle_verify_credential_upload, ROLES_ANYONE,          false, true },
+	/* The learner's wallet and erasure of a holder's personal data. */
+	{ "GET",    "/api/v1/wallet",                        handle_wallet_list,              LEARNER,               false, false },
+	{ "POST",   "/api/v1/wallet/erasure",                handle_wallet_erasure,           LEARNER,               true,  true },
+	{ "POST",   "/api/v1/wallet/certificates/:id/erasure", handle_wallet_certificate_erasure, LEARNER,           true,  true },
+	/* Bulk issuing from CSV files; the handler checks the promoting organisation. */
+	{ "POST",   "/api/v1/bulk-issues",                   handle_bulk_issue_create,        COORDINATOR | ISSUER,  true,  false },
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

@@ -33,7 +33,7 @@ static const char *const verify_microcredential_fields[] = {
 /* The certificate fields that follow promoting_organisation in the response, copied as they are. */
 static const char *const verify_certificate_fields[] = {
 	"issued_at", "issued_on", "valid_until", "valid_until_on", "revoked_at", "revoked_on",
-	"revocation_reason",
+	"revocation_reason", "withdrawn_at", "withdrawn_on",
 };
 
 /* Sets to[key] to from[key], or to null when from has no such key. */
@@ -81,7 +81,11 @@ static json_t *verify_load(struct worker *w, const char *id, bool *db_failed)
 		return NULL;
 	json_t *v = verify_json(cert);
 	json_decref(cert);
-	verify_checks_add(w, id, v);
+	/* A withdrawn certificate has no holder and no credential left to check. */
+	if (strcmp(json_string_value(json_object_get(v, "status")), "withdrawn") == 0)
+		json_object_set_new(v, "holder", json_null());
+	else
+		verify_checks_add(w, id, v);
 	return v;
 }
 
@@ -93,12 +97,13 @@ static json_t *verify_load(struct worker *w, const char *id, bool *db_failed)
 enum verify_fast_column {
 	VF_HOLDER, VF_ISSUED_AT, VF_VALID_UNTIL, VF_REVOKED_AT, VF_REASON, VF_MICROCREDENTIAL,
 	VF_ORGANISATION, VF_ISSUER, VF_HAS_CREDENTIAL, VF_SIGNATURE_VALID, VF_SIGNATURE_DETAIL,
+	VF_WITHDRAWN_AT,
 };
 
 static const char verify_fast_sql[] =
     "SELECT c.holder_name, c.issued_at, c.valid_until, c.revoked_at, c.revocation_reason,"
     " c.verify_microcredential, c.verify_organisation, c.verify_issuer_name,"
-    " c.credential IS NOT NULL, cc.signature_valid, cc.detail"
+    " c.credential IS NOT NULL, cc.signature_valid, cc.detail, c.withdrawn_at"
     " FROM certificates c LEFT JOIN credential_checks cc ON cc.content_sha256 = c.credential_sha256"
     " WHERE c.id = ?";
 
@@ -137,10 +142,11 @@ static int verify_fast(struct req *r, const char *id)
 
 	if (db_query(r->w, verify_fast_sql, params, 1, &res) != 0)
 		return -1;
-	if (res.rows == 1 && db_cell_int(&res, 0, VF_HAS_CREDENTIAL) &&
-	    !db_cell(&res, 0, VF_SIGNATURE_VALID)) {
+	/* Never checked (verify_load() checks and remembers the result) or withdrawn: the slow path. */
+	if (res.rows == 1 && ((db_cell_int(&res, 0, VF_HAS_CREDENTIAL) &&
+	    !db_cell(&res, 0, VF_SIGNATURE_VALID)) || db_cell(&res, 0, VF_WITHDRAWN_AT))) {
 		db_result_free(&res);
-		return 0;  /* never checked: verify_load() checks and remembers the result */
+		return 0;
 	}
 	if (res.rows == 0) {
 		db_result_free(&res);
@@ -184,6 +190,7 @@ static int verify_fast(struct req *r, const char *id)
 		buf_json_string(out, db_cell(&res, 0, VF_REASON));
 	else
 		buf_puts(out, "null");
+	put_time_pair(out, "withdrawn_at", "withdrawn_on", NULL);
 
 	/* The checks read the same dates as the slow path: calendar days in the alliance's zone. */
 	char revoked_day[16] = "";
@@ -254,6 +261,8 @@ static const char *status_label(const char *status)
 		return "Expired";
 	if (strcmp(status, "invalid") == 0)
 		return "Signature invalid";
+	if (strcmp(status, "withdrawn") == 0)
+		return "Withdrawn";
 	return "Not found";
 }
 
@@ -372,11 +381,22 @@ static void render_markup(struct buf *out, const json_t *v, const char *id)
 		buf_html_escape(out, json_text(v, "revocation_reason"));
 		buf_puts(out, "</bdi></p>\n");
 	}
+	if (strcmp(status, "withdrawn") == 0) {
+		buf_puts(out, "<p class=\"verify__revocation\">Withdrawn on ");
+		buf_html_escape(out, json_text(v, "withdrawn_on"));
+		buf_puts(out, " at the holder's request. The holder's personal data has been erased.</p>\n");
+	}
 	buf_puts(out, "<h1 class=\"verify__title\"");
 	render_lang(out, json_text(mc, "language"));
 	buf_puts(out, ">");
 	buf_html_escape(out, json_text(mc, "title"));
-	buf_puts(out, "</h1>\n<p class=\"verify__holder\">Awarded to <bdi>");
+	buf_puts(out, "</h1>\n");
+	if (strcmp(status, "withdrawn") == 0) {
+		render_facts(out, v);
+		buf_puts(out, "</main>\n");
+		return;
+	}
+	buf_puts(out, "<p class=\"verify__holder\">Awarded to <bdi>");
 	buf_html_escape(out, json_text(json_object_get(v, "holder"), "name"));
 	buf_puts(out, "</bdi></p>\n");
 	verify_checks_render(out, v);
@@ -424,10 +444,15 @@ static void render_head(struct buf *out, const json_t *v, const char *id)
 		render_meta(out, "og:title", text.data);
 
 		buf_reset(&text);
-		buf_printf(&text, "Awarded to %s on %s. Issued by %s and promoted by %s.",
-		    json_text(json_object_get(v, "holder"), "name"), json_text(v, "issued_on"),
-		    json_text(json_object_get(v, "issuer"), "name"),
-		    json_text(json_object_get(v, "promoting_organisation"), "name"));
+		if (strcmp(json_text(v, "status"), "withdrawn") == 0) {
+			buf_printf(&text, "Withdrawn at the holder's request on %s.",
+			    json_text(v, "withdrawn_on"));
+		} else {
+			buf_printf(&text, "Awarded to %s on %s. Issued by %s and promoted by %s.",
+			    json_text(json_object_get(v, "holder"), "name"), json_text(v, "issued_on"),
+			    json_text(json_object_get(v, "issuer"), "name"),
+			    json_text(json_object_get(v, "promoting_organisation"), "name"));
+		}
 		render_meta(out, "og:description", text.data);
 		render_meta(out, "og:url", json_text(v, "verify_url"));
 	}

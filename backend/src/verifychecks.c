@@ -204,7 +204,7 @@ void verify_checks_render(struct buf *out, const json_t *v)
 
 void handle_verify_credential_download(struct req *r)
 {
-	static const char sql[] = "SELECT credential FROM certificates WHERE id = ?";
+	static const char sql[] = "SELECT credential, withdrawn_at FROM certificates WHERE id = ?";
 	struct db_param params[] = { P_TEXT(r->params[0]) };
 	struct db_result res;
 
@@ -216,7 +216,10 @@ void handle_verify_credential_download(struct req *r)
 		reply_db_error(r);
 		return;
 	}
-	if (res.rows == 0 || !db_cell(&res, 0, 0)) {
+	if (res.rows > 0 && db_cell(&res, 0, 1)) {
+		reply_error(r, 410, "withdrawn", NULL,
+		    "the certificate was withdrawn at the holder's request and its credential was deleted");
+	} else if (res.rows == 0 || !db_cell(&res, 0, 0)) {
 		reply_error(r, 404, "not_found", NULL, res.rows == 0 ? "no certificate has this id; check the address" :
 		    "this certificate was issued before signed credentials existed and has none");
 	} else {

@@ -43,6 +43,7 @@ import { DashboardOrganisation } from './pages/dashboard/Organisation.jsx';
 import { DashboardAudit } from './pages/dashboard/Audit.jsx';
 import { DashboardOutbox } from './pages/dashboard/Outbox.jsx';
 import { DashboardFigures } from './pages/dashboard/Figures.jsx';
+import { Wallet } from './pages/Wallet.jsx';
 
 const routes = [
   ...governanceRoutes,
@@ -68,6 +69,7 @@ const routes = [
   route('/dashboard/audit', DashboardAudit),
   route('/dashboard/outbox', DashboardOutbox),
   route('/dashboard/figures', DashboardFigures),
+  route('/wallet', Wallet),
 ];
 
 /**

@@ -77,6 +77,7 @@ export function Header({ path, search, minimal }) {
                 ? <NavLink href="/validation" path={path}>{t('governance.nav')}</NavLink> : null}
               <NavLink href="/verify-file" path={path}>{t('verifyFile.navLink')}</NavLink>
               <MembershipNavLinks user={user} path={path} NavLink={NavLink} />
+              {user && user.role === 'learner' ? <NavLink href="/wallet" path={path}>{t('nav.wallet')}</NavLink> : null}
             </nav>
           </>
         )}

@@ -11,7 +11,7 @@ import { errorMessage } from '../errors.js';
 import { countryName, eqfExplained, formatDay, workloadShort } from '../format.js';
 import { VerifyChecks } from '../components/VerifyChecks.jsx';
 
-const STATUSES = new Set(['valid', 'revoked', 'expired', 'invalid', 'not_found']);
+const STATUSES = new Set(['valid', 'revoked', 'expired', 'invalid', 'withdrawn', 'not_found']);
 
 function useVerification(id) {
   const [state, setState] = useState({ loading: true, data: null, error: null });
@@ -64,10 +64,14 @@ function Result({ v }) {
           {v.revocation_reason ? <><br />{t('verify.reason', { reason: v.revocation_reason })}</> : null}
         </p>
       ) : null}
-      <p class="verify__holder">
-        <span class="verify__label">{t('verify.holder')}</span>
-        <strong class="verify__holder-name">{v.holder && v.holder.name}</strong>
-      </p>
+      {v.status === 'withdrawn' ? (
+        <p class="verify__revocation">{t('verify.withdrawnOn', { date: formatDay(v.withdrawn_on) })}</p>
+      ) : (
+        <p class="verify__holder">
+          <span class="verify__label">{t('verify.holder')}</span>
+          <strong class="verify__holder-name">{v.holder && v.holder.name}</strong>
+        </p>
+      )}
       <h1 class="verify__title">{mc.title}</h1>
       <dl class="verify__facts">
         <dt>{t('fields.eqfLevel')}</dt>
