@@ -663,4 +663,8 @@ void handle_esco_occupations(struct req *r);
 void handle_esco_skills(struct req *r);
 void handle_eqf_levels(struct req *r);
 
+/* registrations.c: learners who create their own account and confirm it by e-mail. */
+void handle_registration_create(struct req *r);
+void handle_registration_confirm(struct req *r);
+
 #endif

@@ -90,6 +90,9 @@ const struct route routes[] = {
 	{ "GET",    "/status/:list",                         handle_status_list,              ROLES_ANYONE,          false, false },
 	{ "GET",    "/api/v1/verify/:id/credential.json",    handle_verify_credential_download, ROLES_ANYONE,        false, false },
 	{ "POST",   "/api/v1/verify-credential",             handle_verify_credential_upload, ROLES_ANYONE,          false, true },
+	/* Learners who register themselves. */
+	{ "POST",   "/api/v1/registrations",                 handle_registration_create,      ROLES_ANYONE,          false, true },
+	{ "POST",   "/api/v1/registrations/confirm",         handle_registration_confirm,     ROLES_ANYONE,          false, true },
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

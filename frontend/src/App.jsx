@@ -10,6 +10,7 @@ import { Certificates } from './pages/Certificates.jsx';
 import { CertificatePage } from './pages/CertificatePage.jsx';
 import { Verify } from './pages/Verify.jsx';
 import { NotFound } from './pages/NotFound.jsx';
+import { Register, RegisterConfirm } from './pages/Register.jsx';
 
 const routes = [
   route('/', Catalogue),
@@ -19,6 +20,8 @@ const routes = [
   route('/certificates', Certificates),
   route('/certificates/:id', CertificatePage),
   route('/v/:id', Verify),
+  route('/register', Register),
+  route('/register/confirm', RegisterConfirm),
 ];
 
 /**
