@@ -667,4 +667,7 @@ void handle_eqf_levels(struct req *r);
 void handle_registration_create(struct req *r);
 void handle_registration_confirm(struct req *r);
 
+/* assessment_stats.c: attempts, pass rate and item statistics of an online assessment. */
+void handle_assessment_statistics(struct req *r);
+
 #endif

@@ -93,6 +93,8 @@ const struct route routes[] = {
 	/* Learners who register themselves. */
 	{ "POST",   "/api/v1/registrations",                 handle_registration_create,      ROLES_ANYONE,          false, true },
 	{ "POST",   "/api/v1/registrations/confirm",         handle_registration_confirm,     ROLES_ANYONE,          false, true },
+	/* Statistics of an online assessment; the handler checks the promoting organisation. */
+	{ "GET",    "/api/v1/microcredentials/:id/assessment/statistics", handle_assessment_statistics, COORDINATOR | EDITOR, false, false },
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

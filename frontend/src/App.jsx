@@ -11,6 +11,8 @@ import { CertificatePage } from './pages/CertificatePage.jsx';
 import { Verify } from './pages/Verify.jsx';
 import { NotFound } from './pages/NotFound.jsx';
 import { Register, RegisterConfirm } from './pages/Register.jsx';
+import { AttemptPage } from './pages/AttemptPage.jsx';
+import { AssessmentStatistics } from './pages/AssessmentStatistics.jsx';
 
 const routes = [
   route('/', Catalogue),
@@ -22,6 +24,8 @@ const routes = [
   route('/v/:id', Verify),
   route('/register', Register),
   route('/register/confirm', RegisterConfirm),
+  route('/attempts/:id', AttemptPage),
+  route('/microcredentials/:id/assessment/statistics', AssessmentStatistics),
 ];
 
 /**
