@@ -236,7 +236,7 @@ function Taking({ attempt, onFinished }) {
         <progress class="attempt__progress" max={questions.length} value={answered} aria-label={t('attempt.answeredLabel', { answered, total: questions.length })} />
         <p class={lowTime ? 'attempt__timer attempt__timer--low' : 'attempt__timer'}>
           <span>{t('attempt.timeLeft')}</span>{' '}
-          <span role="timer" aria-hidden="true">{clockText(left)}</span>
+          <span role="timer">{clockText(left)}</span>
         </p>
         <p class="visually-hidden" aria-live="polite">{announcement}</p>
       </div>
