@@ -150,8 +150,11 @@ static int password_or_reply(struct req *r, json_t *body, const char **password)
 /* POST /api/v1/account/password {token, password}: redeems an invitation or a reset link. */
 void handle_account_password(struct req *r)
 {
+	/* The link came by e-mail, so following it also confirms a self-registered account. */
 	static const char update_sql[] =
-	    "UPDATE users SET password_hash = ? WHERE id = ? AND disabled_at IS NULL";
+	    "UPDATE users SET password_hash = ?, email_confirmed_at = CASE WHEN registered_at IS NULL"
+	    " THEN email_confirmed_at ELSE COALESCE(email_confirmed_at, UTC_TIMESTAMP(6)) END"
+	    " WHERE id = ? AND disabled_at IS NULL";
 	static const char sessions_sql[] = "DELETE FROM sessions WHERE user_id = ?";
 	static const char others_sql[] =
 	    "UPDATE account_tokens SET used_at = UTC_TIMESTAMP(6) WHERE user_id = ? AND used_at IS NULL";

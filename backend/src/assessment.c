@@ -109,6 +109,43 @@ static json_t *editable_microcredential_or_reply(struct req *r, long long *mc_id
 	return mc;
 }
 
+/*
+ * Like editable_microcredential_or_reply, and also replies 409 attempts_in_progress while a learner
+ * has an attempt that is still running: the rules and questions of a running attempt must not
+ * change under the learner. Attempts whose deadline has passed do not count.
+ * NOTE: nothing locks out an attempt that starts between this check and the change.
+ */
+static json_t *changeable_microcredential_or_reply(struct req *r, long long *mc_id)
+{
+	static const char sql[] =
+	    "SELECT COUNT(*) FROM assessment_attempts WHERE microcredential_id = ?"
+	    " AND status = 'in_progress' AND deadline_at > UTC_TIMESTAMP(6)";
+	json_t *mc = editable_microcredential_or_reply(r, mc_id);
+	struct db_result res;
+	long long running;
+
+	if (!mc)
+		return NULL;
+	struct db_param params[] = { P_INT(*mc_id) };
+	if (db_query(r->w, sql, params, 1, &res) != 0) {
+		json_decref(mc);
+		reply_db_error(r);
+		return NULL;
+	}
+	running = db_cell_int(&res, 0, 0);
+	db_result_free(&res);
+	if (running > 0) {
+		json_decref(mc);
+		log_event(LOG_INFO, r->request_id, "event=assessment_change_rejected microcredential=%lld running=%lld",
+		    *mc_id, running);
+		reply_error(r, 409, "attempts_in_progress", NULL,
+		    "learners are taking this assessment now (%lld attempts running); change it after "
+		    "their attempts end, at the latest when their time limit runs out", running);
+		return NULL;
+	}
+	return mc;
+}
+
 /* The questions of the bank that are not retired, with their answers. New reference or NULL. */
 static json_t *question_bank_json(struct worker *w, long long mc_id)
 {
@@ -241,7 +278,7 @@ void handle_assessment_put(struct req *r)
 	const char *supervision = NULL;
 	json_t *body = NULL, *mc;
 
-	mc = editable_microcredential_or_reply(r, &mc_id);
+	mc = changeable_microcredential_or_reply(r, &mc_id);
 	if (!mc)
 		return;
 	body = req_json_or_reply(r);
@@ -487,7 +524,7 @@ static void question_save(struct req *r, bool replace)
 	json_t *mc, *body = NULL;
 	char object[32];
 
-	mc = editable_microcredential_or_reply(r, &mc_id);
+	mc = changeable_microcredential_or_reply(r, &mc_id);
 	if (!mc)
 		return;
 	if (replace && (old_id = question_id_or_reply(r, mc_id)) == 0)
@@ -542,7 +579,7 @@ void handle_assessment_question_delete(struct req *r)
 	static const char sql[] =
 	    "UPDATE assessment_questions SET retired_at = UTC_TIMESTAMP(6) WHERE id = ?";
 	long long mc_id, qid;
-	json_t *mc = editable_microcredential_or_reply(r, &mc_id);
+	json_t *mc = changeable_microcredential_or_reply(r, &mc_id);
 
 	if (!mc)
 		return;

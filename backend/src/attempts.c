@@ -596,6 +596,34 @@ static int history_load(struct worker *w, long long learner, long long mc_id, st
 	return 0;
 }
 
+/*
+ * When the learner of a failed attempt may try again, by the rules in force now:
+ * {attempts_left, possible, at, on}. possible is false and at null when no attempt is left;
+ * at is the earliest start (null when the learner may start at once). NULL when a query failed.
+ */
+static json_t *next_attempt_json(struct worker *w, const struct attempt *a)
+{
+	struct assessment_rules rules;
+	struct attempt_history h;
+	time_t next, now = time(NULL);
+	int left;
+	json_t *obj;
+	char db_time[32];
+
+	if (assessment_rules_load(w, a->mc_id, &rules) != 0 || history_load(w, a->learner, a->mc_id, &h) != 0)
+		return NULL;
+	left = rules.max_attempts > h.finished ? rules.max_attempts - h.finished : 0;
+	obj = json_pack("{s:i, s:b}", "attempts_left", left, "possible", left > 0 && !h.passed);
+	next = h.last_end + (time_t)rules.wait_minutes * 60;
+	if (left > 0 && !h.passed && next > now) {
+		time_format_db(next, db_time);
+		json_set_time(obj, "at", "on", db_time);
+	} else {
+		json_set_time(obj, "at", "on", NULL);
+	}
+	return obj;
+}
+
 /* The learner's view of an attempt. Correct answers appear only once it is scored. */
 static json_t *attempt_json(struct worker *w, const struct attempt *a, json_t *mc)
 {
@@ -661,6 +689,16 @@ static json_t *attempt_json(struct worker *w, const struct attempt *a, json_t *m
 			json_object_set_new(obj, "certificate", json_null());
 		}
 	}
+	if (strcmp(a->status, "failed") == 0) {
+		json_t *next = next_attempt_json(w, a);
+
+		if (!next) {
+			json_decref(obj);
+			obj = NULL;
+		} else {
+			json_object_set_new(obj, "next_attempt", next);
+		}
+	}
 	json_decref(bank);
 	json_decref(answers);
 	return obj;
@@ -701,17 +739,18 @@ static int insert_attempt(struct req *r, long long mc_id, const struct assessmen
 {
 	static const char sql[] =
 	    "INSERT INTO assessment_attempts (id, microcredential_id, learner_user_id, started_at,"
-	    " deadline_at, paper) VALUES (?, ?, ?, UTC_TIMESTAMP(6),"
-	    " UTC_TIMESTAMP(6) + INTERVAL ? MINUTE, ?)";
+	    " deadline_at, paper, microcredential_version_id) VALUES (?, ?, ?, UTC_TIMESTAMP(6),"
+	    " UTC_TIMESTAMP(6) + INTERVAL ? MINUTE, ?, (SELECT v.id FROM microcredential_versions v"
+	    " WHERE v.microcredential_id = ? AND v.status = 'published'))";
 	char *text = json_dumps(paper, JSON_COMPACT);
 	int rc;
 
 	id_certificate(id);
 	{
 		struct db_param params[] = { P_TEXT(id), P_INT(mc_id), P_INT(r->user->id),
-			P_INT(rules->time_limit_minutes), P_TEXT(text) };
+			P_INT(rules->time_limit_minutes), P_TEXT(text), P_INT(mc_id) };
 
-		rc = db_exec(r->w, sql, params, 5, NULL, NULL);
+		rc = db_exec(r->w, sql, params, 6, NULL, NULL);
 	}
 	free(text);
 	return rc;

@@ -730,5 +730,11 @@ void handle_wallet_certificate_erasure(struct req *r);
 
 /* bulk.c: certificates issued from a CSV file. */
 void handle_bulk_issue_create(struct req *r);
+/* registrations.c: learners who create their own account and confirm it by e-mail. */
+void handle_registration_create(struct req *r);
+void handle_registration_confirm(struct req *r);
+
+/* assessment_stats.c: attempts, pass rate and item statistics of an online assessment. */
+void handle_assessment_statistics(struct req *r);
 
 #endif

@@ -96,6 +96,11 @@ const struct route routes[] = {
 	{ "POST",   "/api/v1/wallet/certificates/:id/erasure", handle_wallet_certificate_erasure, LEARNER,           true,  true },
 	/* Bulk issuing from CSV files; the handler checks the promoting organisation. */
 	{ "POST",   "/api/v1/bulk-issues",                   handle_bulk_issue_create,        COORDINATOR | ISSUER,  true,  false },
+	/* Learners who register themselves. */
+	{ "POST",   "/api/v1/registrations",                 handle_registration_create,      ROLES_ANYONE,          false, true },
+	{ "POST",   "/api/v1/registrations/confirm",         handle_registration_confirm,     ROLES_ANYONE,          false, true },
+	/* Statistics of an online assessment; the handler checks the promoting organisation. */
+	{ "GET",    "/api/v1/microcredentials/:id/assessment/statistics", handle_assessment_statistics, COORDINATOR | EDITOR, false, false },
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

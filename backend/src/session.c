@@ -180,10 +180,13 @@ static void set_session_cookie(struct req *r, const char *token, int max_age)
 }
 
 /* Finds an enabled user by e-mail (case-insensitive). Returns 0 and *u NULL when there is none. */
-static int user_find(struct worker *w, const char *email, struct user **u, char **password_hash)
+/* *unconfirmed: a self-registered account whose e-mail address has not been confirmed yet. */
+static int user_find(struct worker *w, const char *email, struct user **u, char **password_hash,
+    bool *unconfirmed)
 {
 	static const char sql[] =
-	    "SELECT u.id, u.email, u.name, u.role, u.organisation_id, o.name, u.password_hash "
+	    "SELECT u.id, u.email, u.name, u.role, u.organisation_id, o.name, u.password_hash, "
+	    "u.registered_at IS NOT NULL AND u.email_confirmed_at IS NULL "
 	    "FROM users u LEFT JOIN organisations o ON o.id = u.organisation_id "
 	    "WHERE u.email_key = LOWER(?) AND u.disabled_at IS NULL";
 	struct db_param params[] = { P_TEXT(email) };
@@ -198,6 +201,7 @@ static int user_find(struct worker *w, const char *email, struct user **u, char 
 		*u = user_from_row(&res, 0, 0);
 		hash = db_cell(&res, 0, 6);
 		*password_hash = hash ? xstrdup(hash) : NULL;
+		*unconfirmed = db_cell_int(&res, 0, 7) != 0;
 	}
 	db_result_free(&res);
 	return 0;
@@ -331,6 +335,7 @@ void handle_session_create(struct req *r)
 	char *stored = NULL;
 	char token[TOKEN_CHARS + 1], csrf[TOKEN_CHARS + 1], retry_text[24];
 	long long retry_after;
+	bool unconfirmed = false;
 
 	if (body == NULL)
 		return;
@@ -350,7 +355,7 @@ void handle_session_create(struct req *r)
 		    "too many failed sign-ins; try again in %lld seconds", retry_after);
 		goto out;
 	}
-	if (user_find(r->w, email, &u, &stored) != 0 || session_end_current(r) != 0) {
+	if (user_find(r->w, email, &u, &stored, &unconfirmed) != 0 || session_end_current(r) != 0) {
 		reply_db_error(r);
 		goto out;
 	}
@@ -362,6 +367,14 @@ void handle_session_create(struct req *r)
 		goto out;
 	}
 	throttle_clear_account(r, email);
+	/* Told only to someone who knows the password, so it reveals nothing to others. */
+	if (unconfirmed) {
+		log_event(LOG_INFO, r->request_id, "event=sign_in_unconfirmed user=%lld", u->id);
+		reply_error(r, 403, "email_unconfirmed", NULL,
+		    "confirm your e-mail address with the link we sent you before you sign in; "
+		    "registering again with the same address sends a new link");
+		goto out;
+	}
 	if (session_insert(r, u->id, token, csrf) != 0) {
 		reply_db_error(r);
 		goto out;

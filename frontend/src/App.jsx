@@ -44,6 +44,9 @@ import { DashboardAudit } from './pages/dashboard/Audit.jsx';
 import { DashboardOutbox } from './pages/dashboard/Outbox.jsx';
 import { DashboardFigures } from './pages/dashboard/Figures.jsx';
 import { Wallet } from './pages/Wallet.jsx';
+import { Register, RegisterConfirm } from './pages/Register.jsx';
+import { AttemptPage } from './pages/AttemptPage.jsx';
+import { AssessmentStatistics } from './pages/AssessmentStatistics.jsx';
 
 const routes = [
   ...governanceRoutes,
@@ -70,6 +73,10 @@ const routes = [
   route('/dashboard/outbox', DashboardOutbox),
   route('/dashboard/figures', DashboardFigures),
   route('/wallet', Wallet),
+  route('/register', Register),
+  route('/register/confirm', RegisterConfirm),
+  route('/attempts/:id', AttemptPage),
+  route('/microcredentials/:id/assessment/statistics', AssessmentStatistics),
 ];
 
 /**

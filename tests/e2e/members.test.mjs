@@ -39,6 +39,8 @@ describe('members pages', { timeout: 120000 }, () => {
   test('members grouped by country and type', async () => {
     await page.goto(`${baseUrl}/members`);
     await page.getByRole('heading', { name: 'Members of the alliance', level: 1 }).waitFor();
+    // The list arrives after the page heading; wait for it before reading every country heading.
+    await page.getByRole('heading', { name: 'Spain', level: 2 }).waitFor();
 
     const countries = await page.getByRole('heading', { level: 2 }).allInnerTexts();
     for (const name of ['Spain', 'Portugal', 'Austria']) assert.ok(countries.includes(name), `${name} heading in ${countries}`);

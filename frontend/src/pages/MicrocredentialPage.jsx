@@ -4,6 +4,7 @@ import { navigate } from '../router.jsx';
 import { canIssueFor, useSession } from '../session.js';
 import { Day, ErrorAlert, Facts, Loading } from '../components/common.jsx';
 import { Outcomes } from '../components/Outcomes.jsx';
+import { AssessmentPanel } from '../components/AssessmentPanel.jsx';
 import { Page } from '../components/Page.jsx';
 import { NotFoundContent } from './NotFound.jsx';
 import {
@@ -150,6 +151,8 @@ export function MicrocredentialPage({ params }) {
 
           <h2>{t('microcredential.outcomes')}</h2>
           <Outcomes outcomes={mc.learning_outcomes} />
+
+          <AssessmentPanel mc={mc} />
 
           <h2>{t('microcredential.details')}</h2>
           <ElementFacts mc={mc} />

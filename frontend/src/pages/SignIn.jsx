@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
 import { formErrors } from '../errors.js';
 import { Link, navigate, safeLocalPath } from '../router.jsx';
-import { signIn, useSession } from '../session.js';
+import { canIssue, signIn, useSession } from '../session.js';
 import { Alert } from '../components/common.jsx';
 import { Field, focusFirstInvalid } from '../components/Field.jsx';
 import { Page } from '../components/Page.jsx';
@@ -11,8 +11,10 @@ const FIELDS = ['email', 'password'];
 
 export function SignIn({ loc }) {
   const { user } = useSession();
-  const next = safeLocalPath(new URLSearchParams(loc.search).get('next')) || '/certificates';
-  const [email, setEmail] = useState('');
+  const asked = safeLocalPath(new URLSearchParams(loc.search).get('next'));
+  const next = asked || '/certificates';
+  // Registration confirmation and the wallet pass the address in ?email=.
+  const [email, setEmail] = useState(new URLSearchParams(loc.search).get('email') || '');
   const [password, setPassword] = useState('');
   const [errors, setErrors] = useState({ fields: {}, page: null });
   const [busy, setBusy] = useState(false);
@@ -20,7 +22,8 @@ export function SignIn({ loc }) {
 
   // Already signed in (or just signed in): go on to where the user was heading.
   useEffect(() => {
-    if (user) navigate(next, { replace: true });
+    // Learners have no certificate list to land on, so they go to the catalogue.
+    if (user) navigate(asked || (canIssue(user) ? '/certificates' : '/'), { replace: true });
   }, [user]);
 
   useEffect(() => focusFirstInvalid(form.current), [errors]);
@@ -79,6 +82,12 @@ export function SignIn({ loc }) {
         </div>
       </form>
       <p class="form__aside"><Link href="/forgot-password">{t('signInExtra.forgotPassword')}</Link></p>
+      <p>
+        {t('signIn.noAccount')}{' '}
+        <Link href={`/register${asked ? `?next=${encodeURIComponent(asked)}` : ''}`}>
+          {t('signIn.register')}
+        </Link>
+      </p>
     </Page>
   );
 }

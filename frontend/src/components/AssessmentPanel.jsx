@@ -1,0 +1,80 @@
+// The online assessment of a micro-credential on its page: the rules and the way in for learners,
+// and a link to the statistics for those who author the assessment.
+import { useState } from 'preact/hooks';
+import { t } from '../i18n/index.js';
+import { post } from '../api.js';
+import { errorMessage } from '../errors.js';
+import { useApi } from '../hooks.js';
+import { Link, navigate } from '../router.jsx';
+import { useSession } from '../session.js';
+import { Alert, Facts } from './common.jsx';
+
+/** Whether `user` may read the statistics of an assessment of organisation `organisationId`. */
+function authorsAssessment(user, organisationId) {
+  if (!user) return false;
+  if (user.role === 'coordinator') return true;
+  return user.role === 'editor' && !!user.organisation && String(user.organisation.id) === String(organisationId);
+}
+
+export function AssessmentPanel({ mc }) {
+  const { user } = useSession();
+  const { data: rules } = useApi(`/api/v1/microcredentials/${encodeURIComponent(mc.id)}/assessment`);
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const org = mc.promoting_organisation;
+  const here = `/microcredentials/${encodeURIComponent(mc.id)}`;
+
+  if (!rules || !rules.available) return null;
+
+  async function onStart() {
+    setBusy(true);
+    setError(null);
+    try {
+      const attempt = await post(`/api/v1/microcredentials/${encodeURIComponent(mc.id)}/attempts`);
+      navigate(`/attempts/${encodeURIComponent(attempt.id)}`);
+    } catch (e) {
+      setError(e);
+      setBusy(false);
+    }
+  }
+
+  let action;
+  if (!user) {
+    const next = encodeURIComponent(here);
+    action = (
+      <p class="actions">
+        <Link class="button" href={`/sign-in?next=${next}`}>{t('assessment.signInToTake')}</Link>
+        <Link class="button button--secondary" href={`/register?next=${next}`}>{t('assessment.registerToTake')}</Link>
+      </p>
+    );
+  } else if (user.role === 'learner') {
+    action = (
+      <p class="actions">
+        <button type="button" class="button" onClick={onStart} disabled={busy}>{t('assessment.take')}</button>
+      </p>
+    );
+  } else {
+    action = <p class="muted">{t('assessment.learnersOnly')}</p>;
+  }
+
+  return (
+    <section class="assessment-panel" aria-labelledby="assessment-heading">
+      <h2 id="assessment-heading">{t('assessment.heading')}</h2>
+      <p>{t('assessment.intro')}</p>
+      <Facts
+        rows={[
+          [t('assessment.questions'), t('assessment.questionsValue', { count: rules.max_questions })],
+          [t('assessment.timeLimit'), t('assessment.minutes', { count: rules.time_limit_minutes })],
+          [t('assessment.passMark'), t('assessment.passMarkValue', { pass: rules.pass_mark_percent, outcome: rules.outcome_min_percent })],
+          [t('assessment.attempts'), t('assessment.attemptsValue', { count: rules.max_attempts })],
+          [t('assessment.wait'), rules.wait_minutes > 0 ? t('assessment.minutes', { count: rules.wait_minutes }) : t('assessment.noWait')],
+        ]}
+      />
+      {error ? <Alert>{errorMessage(error)}</Alert> : null}
+      {action}
+      {authorsAssessment(user, org && org.id) ? (
+        <p><Link href={`${here}/assessment/statistics`}>{t('assessment.statisticsLink')}</Link></p>
+      ) : null}
+    </section>
+  );
+}
