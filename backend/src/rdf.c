@@ -173,7 +173,8 @@ static struct ld_context *ld_context_copy(struct ld_state *st, const struct ld_c
 	if (from) {
 		*ctx = *from;
 		ctx->terms = ld_keep(st, xmalloc((from->count + 1) * sizeof *ctx->terms));
-		memcpy(ctx->terms, from->terms, from->count * sizeof *ctx->terms);
+		if (from->count > 0)  /* terms may be NULL when empty; memcpy must not see it */
+			memcpy(ctx->terms, from->terms, from->count * sizeof *ctx->terms);
 	}
 	return ctx;
 }
