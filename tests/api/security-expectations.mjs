@@ -21,6 +21,9 @@
 // secretFields: optional; JSON fields that the route stores but never returns (a password). The
 //   hostile-input test checks those by signing in with the value instead of looking for it in the
 //   response.
+// storesNothing: optional; true for a route that only evaluates its body (credential
+//   verification). The hostile-input test then checks that an accepted body changed no table,
+//   instead of looking for the text in the response.
 
 /** A JSON body that POST /api/v1/session accepts for the caller, or for a spare account. */
 function signInBody(fx, caller) {
@@ -160,7 +163,7 @@ export const ROUTE_EXPECTATIONS = {
     unchanged: (fx, request) => fx.sql(`SELECT retired_at FROM assessment_questions WHERE id = ${request.question}`),
   },
 
-  // Attempts: each learner acts on an attempt of their own; other roles are refused by the mask.
+  // Attempts: each learner acts on an attempt of their own; the role mask rejects other roles.
   'POST /api/v1/microcredentials/:id/attempts': {
     scope: 'none',
     request: async (fx) => ({ path: `/api/v1/microcredentials/${await fx.assessed()}/attempts` }),
@@ -212,7 +215,7 @@ export const ROUTE_EXPECTATIONS = {
   },
   'POST /api/v1/organisations/:id/status': {
     scope: 'none',
-    // A member organisation of its own, because suspending the own organisation would refuse
+    // A member organisation of its own, because suspending the own organisation would reject
     // every later change by the callers.
     request: async (fx) => {
       const id = await fx.newOrganisation();
@@ -370,7 +373,7 @@ export const ROUTE_EXPECTATIONS = {
     unchanged: (fx, request) => versionState(fx, request.id),
   },
   'PUT /api/v1/microcredentials/:id/reviews/mine': {
-    // Every reviewer caller reviews a version it is assigned to; other roles are refused by the mask.
+    // Every reviewer caller reviews a version it is assigned to; the role mask rejects other roles.
     scope: 'none',
     request: async (fx, caller) => {
       const id = await fx.newInReview(caller.role === 'reviewer' ? caller.account : undefined);
@@ -454,6 +457,7 @@ export const ROUTE_EXPECTATIONS = {
   },
   'POST /api/v1/verify-credential': {
     scope: 'none',
+    storesNothing: true,
     request: async (fx) => ({ json: await fx.sharedCredential() }),
   },
 };

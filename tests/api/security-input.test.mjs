@@ -197,6 +197,8 @@ describe('hostile input', () => {
           else if (response.status >= 400) {
             if (typeof response.json?.error?.code !== 'string') failures.push(`${label}: ${response.status} without a JSON error`);
             if (JSON.stringify(await checksums()) !== JSON.stringify(before)) failures.push(`${label}: refused but changed data`);
+          } else if (ROUTE_EXPECTATIONS[route.key]?.storesNothing) {
+            if (JSON.stringify(await checksums()) !== JSON.stringify(before)) failures.push(`${label}: accepted by a route that stores nothing, but changed data`);
           } else if (ROUTE_EXPECTATIONS[route.key]?.secretFields?.includes(field)) {
             if (!(await secretStored(call, response, payload))) failures.push(`${label}: accepted but sign-in with it failed`);
           } else if (!containsString(response.json, payload)) {

@@ -29,7 +29,7 @@ export const PNG_1X1 = Buffer.from(
   'base64',
 );
 
-/** The six criteria of a reviewer's checklist, all passed. */
+/** Returns the six criteria of a reviewer's checklist, all passed. */
 export function passedChecklist() {
   const criteria = [
     'learning_outcomes_defined',
@@ -58,7 +58,7 @@ function completeContent(marker) {
   };
 }
 
-/** A true-or-false question on the first learning outcome; its prompt carries marker. */
+/** Returns a true-or-false question on the first learning outcome, with marker in its prompt. */
 export function trueFalseQuestion(marker) {
   return {
     type: 'true_false',
@@ -173,7 +173,7 @@ export async function createSecurityFixture(markerPrefix) {
   }
 
   /**
-   * A published micro-credential of the own organisation with an online assessment that any
+   * Publishes, once, a micro-credential of the own organisation with an online assessment that any
    * learner may retake at once (50 attempts, no wait) and one question per learning outcome.
    */
   const assessed = once(async () => {
@@ -231,7 +231,7 @@ export async function createSecurityFixture(markerPrefix) {
     return application.id;
   }
 
-  /** The credential JSON of the shared certificate, as a verifier would upload it. */
+  /** Fetches, once, the credential JSON of the shared certificate, as a verifier would upload it. */
   const sharedCredential = once(async () => {
     const response = await new Client().get(`/api/v1/verify/${await fx.sharedCertificate()}/credential.json`);
     if (response.status !== 200) throw new Error(`security fixture: credential.json returned ${response.status}`);
