@@ -136,9 +136,13 @@ void handle_application_create(struct req *r)
 		goto out;
 	}
 	log_event(LOG_INFO, r->request_id, "event=application_submitted application=%lld", id);
-	reply_json(r, 201, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "status", "unconfirmed",
+	reply_json(r, 201, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s, s:s, s:s}",
+	    "id", (json_int_t)id, "status", "unconfirmed",
 	    "message", "check your e-mail: the application goes to the coordinators once you confirm "
-	    "the address with the link we sent"));
+	    "the address with the link we sent",
+	    "name", in.org.name, "type", in.org.type, "country", in.org.country, "city", in.org.city,
+	    "website", in.org.website, "description", in.org.description, "contact_name", in.contact_name,
+	    "contact_email", in.contact_email, "motivation", in.motivation));
 
 out:
 	application_input_free(&in);

@@ -206,12 +206,17 @@ json_t *mc_version_detail(struct worker *w, long long id, long long number, bool
 	return obj;
 }
 
-/* Commits and replies with the detail of version t->version (status 200, or 201 when created). */
-static void commit_and_reply(struct req *r, const struct target *t, int status)
+/*
+ * Commits and replies with the detail of version t->version (status 200, or 201 when created),
+ * plus the comment of the transition when there is one.
+ */
+static void commit_and_reply_comment(struct req *r, const struct target *t, int status, const char *comment)
 {
 	bool db_failed = false;
 	json_t *detail = mc_version_detail(r->w, t->id, t->version, &db_failed);
 
+	if (detail && comment)
+		json_object_set_new(detail, "comment", json_string(comment));
 	if (!detail || db_commit(r->w) != 0) {
 		json_decref(detail);
 		db_rollback(r->w);
@@ -224,6 +229,11 @@ static void commit_and_reply(struct req *r, const struct target *t, int status)
 		reply_header(r, "Location", location);
 	}
 	reply_json(r, status, detail);
+}
+
+static void commit_and_reply(struct req *r, const struct target *t, int status)
+{
+	commit_and_reply_comment(r, t, status, NULL);
 }
 
 /* ---- Create and edit ---- */
@@ -740,7 +750,7 @@ void handle_microcredential_request_changes(struct req *r)
 		reply_db_error(r);
 		goto rollback;
 	}
-	commit_and_reply(r, &t, 200);
+	commit_and_reply_comment(r, &t, 200, comment);
 	goto out;
 
 rollback:

@@ -539,8 +539,8 @@ void handle_organisation_status(struct req *r)
 	}
 	log_event(LOG_INFO, r->request_id, "event=organisation_status_changed organisation=%lld "
 	    "from=%s to=%s user=%lld", id, previous, status, r->user->id);
-	reply_json(r, 200, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "status", status,
-	    "previous_status", previous));
+	reply_json(r, 200, json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)id, "status", status,
+	    "previous_status", previous, "reason", reason));
 
 out:
 	db_result_free(&org);

@@ -11,15 +11,8 @@ import { before, describe, test } from 'node:test';
 
 import { freshLoopbackAddress, requestFrom } from '../lib/loopback.mjs';
 import { readRouteTable } from '../lib/route-table.mjs';
-import {
-  INSULATION_TITLE,
-  createUser,
-  demoMicrocredential,
-  issueCertificate,
-  randomToken,
-  signedInClient,
-  sql,
-} from '../lib/stack.mjs';
+import { createSecurityFixture } from '../lib/security-fixture.mjs';
+import { createUser, signedInClient, sql } from '../lib/stack.mjs';
 import { ROUTE_EXPECTATIONS } from './security-expectations.mjs';
 
 // Sessions and sign-in failures change with every sign-in, whatever the input.
@@ -60,46 +53,62 @@ function assertCleanError(response, label) {
 
 describe('hostile input', () => {
   const fx = {};
+  const callers = new Map();
   let address;
-  let caller;
 
   before(async () => {
     address = freshLoopbackAddress();
-    const microcredential = await demoMicrocredential(INSULATION_TITLE);
-    const coordinator = await createUser({ role: 'coordinator' });
-    caller = await signedInClient(coordinator);
-    Object.assign(fx, {
-      microcredential,
-      spareAccount: await createUser({ role: 'learner' }),
-      marker: () => `hostile-${randomToken(10)}`,
-      sql,
-      certificateRowsWith: async () => 0,
-      newCertificate: async () => (await issueCertificate(caller, { microcredential_id: microcredential.id })).id,
-      sharedCertificate: async () => {
-        fx.shared = fx.shared || (await fx.newCertificate());
-        return fx.shared;
-      },
-    });
+    Object.assign(fx, await createSecurityFixture('hostile'));
   });
 
-  /** Builds a valid call of route for the coordinator, as the matrix would send it. */
+  /**
+   * Returns {caller, client} for route: a coordinator where the role mask allows one, otherwise
+   * a signed-in account of the first role it allows, of the own organisation, so that the input
+   * reaches the handler instead of the role check.
+   */
+  async function callerFor(route) {
+    const allowed = route.allowed || new Set(['coordinator']);
+    const role = allowed.has('coordinator') ? 'coordinator' : [...allowed].find((name) => name !== 'anonymous');
+    if (!callers.has(role)) {
+      const organisation = role === 'coordinator' || role === 'learner' ? undefined : fx.organisations.own;
+      const account = await createUser({ role, organisationShortName: organisation });
+      callers.set(role, { caller: { role, organisation: 'own', account }, client: await signedInClient(account) });
+    }
+    return callers.get(role);
+  }
+
+  /** Builds a valid call of route for its caller, as the matrix would send it. */
   async function validCall(route) {
     const expectation = ROUTE_EXPECTATIONS[route.key] || {};
-    return { path: route.pattern, json: {}, ...((await expectation.request?.(fx, { role: 'coordinator', account: fx.spareAccount })) || {}) };
+    const { caller } = await callerFor(route);
+    return { path: route.pattern, json: {}, ...((await expectation.request?.(fx, caller)) || {}) };
   }
 
   /**
-   * Sends a raw body to route as the coordinator, from this file's own loopback address. Sign-in
+   * Sends a raw body to route as its caller, from this file's own loopback address. Sign-in
    * goes without the session cookie, because a sign-in attempt ends the session it is sent with.
    */
-  function send(route, path, body, headers = {}) {
-    const session = route.pattern === '/api/v1/session' ? {} : { Cookie: caller.cookieHeader(), 'X-CSRF-Token': caller.csrfToken };
+  async function send(route, path, body, headers = {}) {
+    const { client } = await callerFor(route);
+    const session = route.pattern === '/api/v1/session' ? {} : { Cookie: client.cookieHeader(), 'X-CSRF-Token': client.csrfToken };
     return requestFrom(address, {
       method: route.method,
       path,
       headers: { 'Content-Type': 'application/json', ...session, ...headers },
       body,
     });
+  }
+
+  /** Checks that a secret field accepted with value works: the account signs in with it. */
+  async function secretStored(call, response, value) {
+    const email = response.json?.email ?? call.email;
+    const signIn = await requestFrom(address, {
+      method: 'POST',
+      path: '/api/v1/session',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email, password: value }),
+    });
+    return signIn.status === 200;
   }
 
   const jsonRoutes = routes.filter((route) => route.json);
@@ -188,6 +197,10 @@ describe('hostile input', () => {
           else if (response.status >= 400) {
             if (typeof response.json?.error?.code !== 'string') failures.push(`${label}: ${response.status} without a JSON error`);
             if (JSON.stringify(await checksums()) !== JSON.stringify(before)) failures.push(`${label}: refused but changed data`);
+          } else if (ROUTE_EXPECTATIONS[route.key]?.storesNothing) {
+            if (JSON.stringify(await checksums()) !== JSON.stringify(before)) failures.push(`${label}: accepted by a route that stores nothing, but changed data`);
+          } else if (ROUTE_EXPECTATIONS[route.key]?.secretFields?.includes(field)) {
+            if (!(await secretStored(call, response, payload))) failures.push(`${label}: accepted but sign-in with it failed`);
           } else if (!containsString(response.json, payload)) {
             failures.push(`${label}: accepted but not returned exactly: ${response.text.slice(0, 200)}`);
           }

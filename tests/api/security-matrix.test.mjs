@@ -7,23 +7,29 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 
 import { readRouteTable, countRouteRows } from '../lib/route-table.mjs';
-import {
-  Client,
-  INSULATION_TITLE,
-  certificateRowsWith,
-  createUser,
-  demoMicrocredential,
-  issueCertificate,
-  otherOrganisationShortName,
-  randomToken,
-  signedInClient,
-  sql,
-} from '../lib/stack.mjs';
+import { createSecurityFixture } from '../lib/security-fixture.mjs';
+import { Client, createUser, signedInClient } from '../lib/stack.mjs';
 import { ROUTE_EXPECTATIONS } from './security-expectations.mjs';
 
 const SCOPES = new Set(['none', 'filtered', 'organisation']);
 
 const { roles, routes } = await readRouteTable();
+
+/**
+ * Returns the options of client.request for one call of route: the JSON body for a JSON route,
+ * otherwise the raw body and headers that the expectation's request gives, if any.
+ */
+function requestOptions(route, request, csrf) {
+  if (route.json) return { csrf, json: request.json ?? {} };
+  return { csrf, body: request.body, headers: request.headers };
+}
+
+/** Returns the error code of a refusal: 'unauthenticated' for 401, else the 403 code expected. */
+function refusalCode(route, expectation, caller, expected) {
+  if (expected === 401) return 'unauthenticated';
+  if (route.allowed.has(caller.role) && expectation.otherOrganisationCode) return expectation.otherOrganisationCode;
+  return 'forbidden';
+}
 
 /** Returns the status a caller must get: 'allowed' (any 2xx), 401 or 403. */
 function expectedOutcome(route, expectation, caller) {
@@ -43,30 +49,11 @@ describe('authorisation matrix', () => {
   const fx = {};
 
   before(async () => {
-    const microcredential = await demoMicrocredential(INSULATION_TITLE);
-    const organisations = {
-      own: microcredential.organisationShortName,
-      other: otherOrganisationShortName(microcredential),
-    };
-    const coordinator = await createUser({ role: 'coordinator' });
-    const coordinatorClient = await signedInClient(coordinator);
-    let shared = null;
-
-    Object.assign(fx, {
-      microcredential,
-      spareAccount: await createUser({ role: 'learner' }),
-      marker: () => `matrix-${randomToken(10)}`,
-      sql,
-      certificateRowsWith,
-      newCertificate: async () => (await issueCertificate(coordinatorClient, { microcredential_id: microcredential.id })).id,
-      sharedCertificate: async () => {
-        shared = shared || (await fx.newCertificate());
-        return shared;
-      },
-    });
+    Object.assign(fx, await createSecurityFixture('matrix'));
+    const organisations = fx.organisations;
 
     callers.push({ role: 'anonymous', organisation: null, account: null });
-    callers.push({ role: 'coordinator', organisation: null, account: coordinator });
+    callers.push({ role: 'coordinator', organisation: null, account: await createUser({ role: 'coordinator' }) });
     for (const role of roles) {
       if (role.name === 'anonymous' || role.name === 'coordinator') continue;
       for (const organisation of ['own', 'other']) {
@@ -109,8 +96,7 @@ describe('authorisation matrix', () => {
         const request = { path: route.pattern, ...((await expectation.request?.(fx, caller)) || {}) };
         const before = expected === 'allowed' ? null : JSON.stringify(await expectation.unchanged?.(fx, request));
         const client = caller.account ? await signedInClient(caller.account) : new Client();
-        const options = { csrf: route.csrf, json: route.json ? request.json ?? {} : undefined };
-        const response = await client.request(route.method, request.path, options);
+        const response = await client.request(route.method, request.path, requestOptions(route, request, route.csrf));
         const label = `${callerLabel(caller)}: ${route.method} ${request.path}`;
 
         if (expected === 'allowed') {
@@ -119,7 +105,7 @@ describe('authorisation matrix', () => {
           }
           continue;
         }
-        const code = expected === 401 ? 'unauthenticated' : 'forbidden';
+        const code = refusalCode(route, expectation, caller, expected);
         if (response.status !== expected || response.json?.error?.code !== code) {
           failures.push(`${label} returned ${response.status} ${response.json?.error?.code} instead of ${expected} ${code}`);
         }
@@ -143,10 +129,7 @@ describe('authorisation matrix', () => {
         const client = await signedInClient(caller.account);
         const request = { path: route.pattern, ...((await expectation.request?.(fx, caller)) || {}) };
         const before = JSON.stringify(await expectation.unchanged?.(fx, request));
-        const response = await client.request(route.method, request.path, {
-          csrf,
-          json: route.json ? request.json ?? {} : undefined,
-        });
+        const response = await client.request(route.method, request.path, requestOptions(route, request, csrf));
 
         assert.equal(response.status, 403, `${name} token: ${response.text}`);
         assert.equal(response.json?.error?.code, 'csrf_failed', `${name} token`);
