@@ -1,3 +1,5 @@
+import { createUser } from '../lib/stack.mjs';
+
 // What the authorisation matrix (security-matrix.test.mjs) expects of each route beyond its role
 // mask in backend/src/routes.c, keyed by "METHOD /pattern" exactly as the table writes it. Every
 // route of the table needs an entry here, or the matrix fails; DEVELOPERS.md explains the fields.
@@ -21,6 +23,10 @@
 // secretFields: optional; JSON fields that the route stores but never returns (a password). The
 //   hostile-input test checks those by signing in with the value instead of looking for it in the
 //   response.
+// freshAccount(caller): optional; returns a new account used in place of caller.account (or null
+//   to keep it), for a route whose success ends the account (erasure).
+// storedExactly(fx, body, field, value): optional; for a route that accepts text without
+//   returning it, tells the hostile-input test whether value was stored exactly.
 // storesNothing: optional; true for a route that only evaluates its body (credential
 //   verification). The hostile-input test then checks that an accepted body changed no table,
 //   instead of looking for the text in the response.
@@ -54,8 +60,9 @@ function applicationState(fx, id) {
   return fx.sql(`SELECT status, decision_message, organisation_id FROM applications WHERE id = ${id}`);
 }
 
+/** A path under the assessment that editors change, which no learner is taking. */
 async function assessmentPath(fx, suffix = '') {
-  return `/api/v1/microcredentials/${await fx.assessed()}/assessment${suffix}`;
+  return `/api/v1/microcredentials/${await fx.authored()}/assessment${suffix}`;
 }
 
 export const ROUTE_EXPECTATIONS = {
@@ -118,10 +125,17 @@ export const ROUTE_EXPECTATIONS = {
   },
   'GET /api/v1/certificates/:id/certificate.pdf': {
     scope: 'organisation',
-    request: async (fx) => ({ path: await certificatePath(fx, '/certificate.pdf') }),
+    // Learners may download only their own certificates: the learner of the own organisation asks
+    // for one it holds, the one of the other organisation for somebody else's (403).
+    request: async (fx, caller) => {
+      const own = caller.role === 'learner' && caller.organisation === 'own';
+      const id = own ? await fx.newCertificateFor(caller.account) : await fx.sharedCertificate();
+      return { path: `/api/v1/certificates/${id}/certificate.pdf` };
+    },
   },
 
-  // Online assessments of fx.assessed(), a published micro-credential of the own organisation.
+  // Online assessments: editors change fx.authored(); learners take fx.assessed(). Both are
+  // published micro-credentials of the own organisation.
   'GET /api/v1/microcredentials/:id/assessment': {
     scope: 'none',
     request: async (fx) => ({ path: await assessmentPath(fx) }),
@@ -131,7 +145,7 @@ export const ROUTE_EXPECTATIONS = {
     // NOTE: no numeric rule here, because the hostile-input test sends null for each number, and
     // null means "keep the current value" for these optional fields.
     request: async (fx) => ({ path: await assessmentPath(fx), json: { supervision: 'unsupervised_no_id_check' } }),
-    unchanged: async (fx) => fx.sql(`SELECT supervision, updated_at, updated_by FROM assessments WHERE microcredential_id = ${await fx.assessed()}`),
+    unchanged: async (fx) => fx.sql(`SELECT supervision, updated_at, updated_by FROM assessments WHERE microcredential_id = ${await fx.authored()}`),
   },
   'GET /api/v1/microcredentials/:id/assessment/questions': {
     scope: 'organisation',
@@ -459,5 +473,53 @@ export const ROUTE_EXPECTATIONS = {
     scope: 'none',
     storesNothing: true,
     request: async (fx) => ({ json: await fx.sharedCredential() }),
+  },
+
+  // The learner's wallet. Erasing an account ends it, so each call erases a fresh learner.
+  'GET /api/v1/wallet': { scope: 'none' },
+  'POST /api/v1/wallet/erasure': {
+    scope: 'none',
+    freshAccount: (caller) => (caller.role === 'learner' ? createUser({ role: 'learner' }) : null),
+    request: () => ({ json: { confirm: true } }),
+    unchanged: (fx) => fx.sql("SELECT COUNT(*) FROM users WHERE disabled_at IS NOT NULL"),
+  },
+  'POST /api/v1/wallet/certificates/:id/erasure': {
+    scope: 'none',
+    request: async (fx, caller) => {
+      const account = learnerOf(fx, caller);
+      const id = await fx.newCertificateFor(account);
+      return { path: `/api/v1/wallet/certificates/${id}/erasure`, json: { confirm: true }, id };
+    },
+    unchanged: (fx, request) => fx.sql(`SELECT holder_name, withdrawn_at FROM certificates WHERE id = '${request.id}'`),
+  },
+  // Bulk issuing: a dry run of a one-row CSV file for the insulation micro-credential.
+  'POST /api/v1/bulk-issues': {
+    scope: 'organisation',
+    request: (fx) => ({
+      path: `/api/v1/bulk-issues?microcredential_id=${fx.microcredential.id}&dry_run=true`,
+      body: `holder_name,email\nBulk Holder,${fx.marker()}@example.org\n`,
+      headers: { 'Content-Type': 'text/csv' },
+    }),
+  },
+  // Learners register themselves; an address that has an account gets the same answer.
+  'POST /api/v1/registrations': {
+    scope: 'none',
+    request: (fx) => ({ json: { name: 'Matrix Learner', email: `${fx.marker()}@example.org`, password: 'a long enough password' } }),
+    // The reply never repeats the input, so the name is read back from the account. The address
+    // in body already has an account by the time the password is sent (the name was sent with it
+    // first), so the password is tried on a new registration, confirmed, then signed in with.
+    storedExactly: async (fx, body, field, value) => {
+      if (field === 'name') return (await fx.sqlValue(`SELECT HEX(name) FROM users WHERE email = '${body.email}'`)) === Buffer.from(value).toString('hex').toUpperCase();
+      if (field === 'password') return fx.registerConfirmSignIn(value);
+      return false;
+    },
+  },
+  'POST /api/v1/registrations/confirm': {
+    scope: 'none',
+    request: async (fx) => ({ json: { token: await fx.newRegistrationToken() } }),
+  },
+  'GET /api/v1/microcredentials/:id/assessment/statistics': {
+    scope: 'organisation',
+    request: async (fx) => ({ path: await assessmentPath(fx, '/statistics') }),
   },
 };

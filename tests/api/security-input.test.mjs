@@ -199,6 +199,8 @@ describe('hostile input', () => {
             if (JSON.stringify(await checksums()) !== JSON.stringify(before)) failures.push(`${label}: refused but changed data`);
           } else if (ROUTE_EXPECTATIONS[route.key]?.storesNothing) {
             if (JSON.stringify(await checksums()) !== JSON.stringify(before)) failures.push(`${label}: accepted by a route that stores nothing, but changed data`);
+          } else if (ROUTE_EXPECTATIONS[route.key]?.storedExactly) {
+            if (!(await ROUTE_EXPECTATIONS[route.key].storedExactly(fx, sent, field, payload))) failures.push(`${label}: accepted but not stored exactly`);
           } else if (ROUTE_EXPECTATIONS[route.key]?.secretFields?.includes(field)) {
             if (!(await secretStored(call, response, payload))) failures.push(`${label}: accepted but sign-in with it failed`);
           } else if (!containsString(response.json, payload)) {

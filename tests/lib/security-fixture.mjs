@@ -176,7 +176,7 @@ export async function createSecurityFixture(markerPrefix) {
    * Publishes, once, a micro-credential of the own organisation with an online assessment that any
    * learner may retake at once (50 attempts, no wait) and one question per learning outcome.
    */
-  const assessed = once(async () => {
+  async function newAssessed() {
     const id = await newPublished();
     const rules = await (await editor()).request('PUT', `/api/v1/microcredentials/${id}/assessment`, {
       json: { questions_per_outcome: 1, time_limit_minutes: 600, pass_mark_percent: 100, max_attempts: 50, wait_minutes: 0 },
@@ -186,7 +186,11 @@ export async function createSecurityFixture(markerPrefix) {
     const question = await (await editor()).post(`/api/v1/microcredentials/${id}/assessment/questions`, trueFalseQuestion('fixture'));
     expectStatus(question, [201], 'adding a question');
     return id;
-  });
+  }
+  // Learners take `assessed`; editors change `authored`. Authoring is refused while attempts run,
+  // so the two must be different micro-credentials.
+  const assessed = once(newAssessed);
+  const authored = once(newAssessed);
 
   /** Starts, or resumes, an attempt of the learner account at the assessed micro-credential. */
   async function attemptOf(account) {
@@ -250,6 +254,27 @@ export async function createSecurityFixture(markerPrefix) {
     certificateRowsWith,
     coordinator,
     newCertificate: async () => (await issueCertificate(coordinator, { microcredential_id: microcredential.id })).id,
+    /** Issues a certificate whose holder e-mail is the account's, so it is in that learner's wallet. */
+    newCertificateFor: async (account) =>
+      (await issueCertificate(coordinator, { microcredential_id: microcredential.id, holder_email: account.email })).id,
+    /** Registers a new learner with password, confirms the address and tells whether it signs in. */
+    registerConfirmSignIn: async (password) => {
+      const email = uniqueEmail(`${markerPrefix}-password`);
+      const registered = await new Client().post('/api/v1/registrations',
+        { name: 'Fixture Learner', email, password }, { csrf: false });
+      if (registered.status !== 202) return false;
+      const token = linkToken(await newestMail(email, 'registration'), 'register/confirm');
+      expectStatus(await new Client().post('/api/v1/registrations/confirm', { token }, { csrf: false }), [200], 'confirming a registration');
+      return (await new Client().signIn(email, password)).status === 200;
+    },
+    /** Registers a new learner and returns the token of the confirmation link e-mailed to them. */
+    newRegistrationToken: async () => {
+      const email = uniqueEmail(`${markerPrefix}-registered`);
+      const registered = await new Client().post('/api/v1/registrations',
+        { name: 'Fixture Learner', email, password: 'a long enough password' }, { csrf: false });
+      expectStatus(registered, [202], 'registering a learner');
+      return linkToken(await newestMail(email, 'registration'), 'register/confirm');
+    },
     sharedCertificate: async () => {
       sharedCertificate = sharedCertificate || fx.newCertificate();
       return sharedCertificate;
@@ -268,9 +293,10 @@ export async function createSecurityFixture(markerPrefix) {
     PNG_1X1,
     newPublished,
     assessed,
-    /** Adds a question to the assessed micro-credential's bank and returns its id. */
+    authored,
+    /** Adds a question to the authored micro-credential's bank and returns its id. */
     newQuestion: async () => {
-      const created = await (await editor()).post(`/api/v1/microcredentials/${await assessed()}/assessment/questions`, trueFalseQuestion(fx.marker()));
+      const created = await (await editor()).post(`/api/v1/microcredentials/${await authored()}/assessment/questions`, trueFalseQuestion(fx.marker()));
       return expectStatus(created, [201], 'adding a question').id;
     },
     attemptOf,
