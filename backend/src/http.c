@@ -304,10 +304,14 @@ void reply_no_content(struct req *r)
 
 void reply_db_error(struct req *r)
 {
-	if (r->w->db == NULL) {
+	/*
+	 * A lock wait timeout (1205) or a deadlock (1213) is transient: typically a transaction of a
+	 * backend that was killed holds the lock until MariaDB notices the lost connection.
+	 */
+	if (r->w->db == NULL || r->w->last_errno == 1205 || r->w->last_errno == 1213) {
 		reply_header(r, "Retry-After", "5");
 		reply_error(r, 503, "unavailable", NULL,
-		    "the database is unreachable; try again in a few seconds");
+		    "the database is unreachable or busy; try again in a few seconds");
 		return;
 	}
 	reply_error(r, 500, "internal", NULL, "the request failed on the server; it has been logged");

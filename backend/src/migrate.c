@@ -66,7 +66,8 @@ static int list_migrations(const char *dir, struct migration **out, size_t *coun
 		(*count)++;
 	}
 	closedir(d);
-	qsort(*out, *count, sizeof(**out), compare_migrations);
+	if (*count > 0)
+		qsort(*out, *count, sizeof(**out), compare_migrations);
 	for (size_t i = 1; i < *count; i++) {
 		if ((*out)[i].version == (*out)[i - 1].version) {
 			log_event(LOG_ERROR, NULL, "event=migrate_failed error=\"two migrations share number %d: %s and %s\"",

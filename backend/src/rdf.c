@@ -188,7 +188,8 @@ static void ld_term_set(struct ld_state *st, struct ld_context *ctx, const struc
 		}
 	}
 	struct ld_term *grown = ld_keep(st, xmalloc((ctx->count + 1) * sizeof *grown));
-	memcpy(grown, ctx->terms, ctx->count * sizeof *grown);
+	if (ctx->count * sizeof *grown > 0)
+		memcpy(grown, ctx->terms, ctx->count * sizeof *grown);
 	grown[ctx->count++] = *term;
 	ctx->terms = grown;
 }
@@ -493,7 +494,8 @@ static const struct ld_context *ld_type_scope(struct ld_state *st, const struct 
 		}
 		names[i] = json_string_value(t);
 	}
-	qsort(names, count, sizeof *names, compare_strings);
+	if (count > 0)
+		qsort(names, count, sizeof *names, compare_strings);
 	for (size_t i = 0; i < count; i++) {
 		const struct ld_term *term = ld_term_find(ctx, names[i]);
 		if (term && term->scoped) {

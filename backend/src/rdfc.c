@@ -49,8 +49,10 @@ static void issuer_init(struct issuer *is, int n)
 static void issuer_copy(struct issuer *to, const struct issuer *from, int n)
 {
 	issuer_init(to, n);
-	memcpy(to->label_of, from->label_of, (size_t)n * sizeof *to->label_of);
-	memcpy(to->order, from->order, (size_t)from->count * sizeof *to->order);
+	if ((size_t)n * sizeof *to->label_of > 0)
+		memcpy(to->label_of, from->label_of, (size_t)n * sizeof *to->label_of);
+	if ((size_t)from->count * sizeof *to->order > 0)
+		memcpy(to->order, from->order, (size_t)from->count * sizeof *to->order);
 	to->count = from->count;
 }
 
@@ -156,12 +158,16 @@ static int compare_lines(const void *a, const void *b)
  */
 static void lines_sort_join(char **lines, size_t count, struct buf *out)
 {
-	qsort(lines, count, sizeof *lines, compare_lines);
+	if (count > 0)
+		qsort(lines, count, sizeof *lines, compare_lines);
 	for (size_t i = 0; i < count; i++) {
 		if (i == 0 || strcmp(lines[i], lines[i - 1]) != 0)
 			buf_puts(out, lines[i]);
-		free(lines[i]);
+		if (i > 0)
+			free(lines[i - 1]);  /* only now: it was the previous line compared above */
 	}
+	if (count > 0)
+		free(lines[count - 1]);
 }
 
 static char *line_of(const struct rdfc *c, size_t q, const struct labeling *l)
@@ -186,7 +192,8 @@ static void hash_first_degree(struct rdfc *c, int blank)
 		lines[i] = line_of(c, (size_t)c->quads_of[blank][i], &l);
 	buf_init(&joined);
 	/* Duplicates cannot occur here: each quad is listed once per blank node. */
-	qsort(lines, (size_t)n, sizeof *lines, compare_lines);
+	if ((size_t)n > 0)
+		qsort(lines, (size_t)n, sizeof *lines, compare_lines);
 	for (int i = 0; i < n; i++) {
 		buf_puts(&joined, lines[i]);
 		free(lines[i]);
@@ -349,7 +356,8 @@ static int hash_n_degree(struct rdfc *c, int blank, struct issuer *issuer, char 
 			group_add(&groups, &group_count, hash, c->object_blank[q]);
 		}
 	}
-	qsort(groups, (size_t)group_count, sizeof *groups, compare_groups);
+	if ((size_t)group_count > 0)
+		qsort(groups, (size_t)group_count, sizeof *groups, compare_groups);
 
 	for (int g = 0; g < group_count; g++) {
 		struct buf chosen;
@@ -359,7 +367,8 @@ static int hash_n_degree(struct rdfc *c, int blank, struct issuer *issuer, char 
 
 		buf_puts(&data, groups[g].hash);
 		buf_init(&chosen);
-		qsort(perm, (size_t)n, sizeof *perm, compare_ints);
+		if ((size_t)n > 0)
+			qsort(perm, (size_t)n, sizeof *perm, compare_ints);
 		do {
 			struct buf path;
 			struct issuer copy;
@@ -472,7 +481,8 @@ static int rdfc_label_tied(struct rdfc *c, const int *nodes, int n)
 		if (hash_n_degree(c, nodes[i], &r->issuer, r->hash) != 0)
 			goto out;
 	}
-	qsort(results, (size_t)result_count, sizeof *results, compare_results);
+	if ((size_t)result_count > 0)
+		qsort(results, (size_t)result_count, sizeof *results, compare_results);
 	for (int i = 0; i < result_count; i++)
 		for (int k = 0; k < results[i].issuer.count; k++)
 			issuer_issue(&c->canonical, results[i].issuer.order[k]);
@@ -503,7 +513,8 @@ int rdfc_canonicalize(const struct rdf_dataset *ds, struct buf *out, char *err, 
 	order = xmalloc((size_t)(c.blank_count + 1) * sizeof *order);
 	for (int b = 0; b < c.blank_count; b++)
 		order[b] = b;
-	qsort_r(order, (size_t)c.blank_count, sizeof *order, compare_by_first_hash, &c);
+	if ((size_t)c.blank_count > 0)
+		qsort_r(order, (size_t)c.blank_count, sizeof *order, compare_by_first_hash, &c);
 	for (int i = 0; i < c.blank_count; i++) {
 		bool tied = (i > 0 && strcmp(c.first_hash[order[i]], c.first_hash[order[i - 1]]) == 0) ||
 		    (i + 1 < c.blank_count && strcmp(c.first_hash[order[i]], c.first_hash[order[i + 1]]) == 0);
