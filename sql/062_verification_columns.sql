@@ -1,5 +1,5 @@
 -- The public parts of a certificate's snapshot that the verification API returns, kept by MariaDB
--- as generated columns. They are computed once when a row is written, so answering a verification
+-- as generated columns. They are computed once when a row is written, so a verification reply
 -- needs one primary-key lookup and no parsing of the snapshot.
 ALTER TABLE certificates
   ADD COLUMN verify_microcredential LONGTEXT

@@ -92,7 +92,7 @@ static json_t *verify_load(struct worker *w, const char *id, bool *db_failed)
 /*
  * The fast path of GET /api/v1/verify/{id}: one primary-key lookup that also brings the public
  * parts of the snapshot (generated columns) and the remembered signature check, and a reply
- * assembled as text. It answers exactly what verify_load() would.
+ * assembled as text. Its reply is the same JSON that verify_load() builds.
  */
 enum verify_fast_column {
 	VF_HOLDER, VF_ISSUED_AT, VF_VALID_UNTIL, VF_REVOKED_AT, VF_REASON, VF_MICROCREDENTIAL,
@@ -128,7 +128,7 @@ static int json_append_to_buf(const char *data, size_t size, void *b)
 	return 0;
 }
 
-/* Returns 1 after replying, 0 when verify_load() must answer instead, -1 when the lookup failed. */
+/* Returns 1 after replying, 0 when verify_load() must reply instead, -1 when the lookup failed. */
 static int verify_fast(struct req *r, const char *id)
 {
 	struct db_param params[] = { P_TEXT(id) };

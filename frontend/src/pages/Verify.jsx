@@ -73,6 +73,8 @@ function Result({ v }) {
         </p>
       )}
       <h1 class="verify__title">{mc.title}</h1>
+      {/* The checks come before the certified facts, as on the server-rendered page. */}
+      <VerifyChecks checks={v.checks} />
       <dl class="verify__facts">
         <dt>{t('fields.eqfLevel')}</dt>
         <dd>{eqfExplained(mc.eqf_level)}</dd>
@@ -105,7 +107,6 @@ function Result({ v }) {
           </ol>
         </>
       ) : null}
-      <VerifyChecks checks={v.checks} />
     </>
   );
 }
