@@ -147,9 +147,11 @@ static const struct figure figures[] = {
 	  "SELECT DATE_FORMAT(issued_at, '%Y-%m'), COUNT(*) FROM certificates"
 	  " GROUP BY 1 ORDER BY 1" },
 	{ "certificates-per-microcredential", { "microcredential_id", "title", "certificates" },
-	  "SELECT c.microcredential_id, m.title, COUNT(*) FROM certificates c"
-	  " JOIN microcredentials m ON m.id = c.microcredential_id"
-	  " GROUP BY c.microcredential_id, m.title ORDER BY 3 DESC, m.title" },
+	  /* The title of the latest version: micro-credentials made through validation have no
+	   * title in the microcredentials row itself. */
+	  "SELECT c.microcredential_id, (SELECT v.title FROM microcredential_versions v"
+	  " WHERE v.microcredential_id = c.microcredential_id ORDER BY v.version DESC LIMIT 1),"
+	  " COUNT(*) FROM certificates c GROUP BY c.microcredential_id ORDER BY 3 DESC, 2" },
 	{ "certificates-per-organisation", { "organisation_id", "organisation", "certificates" },
 	  "SELECT c.promoting_organisation_id, o.name, COUNT(*) FROM certificates c"
 	  " JOIN organisations o ON o.id = c.promoting_organisation_id"
