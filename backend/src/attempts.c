@@ -261,7 +261,7 @@ static int attempt_load(struct worker *w, const char *id, bool for_update, struc
 	return found;
 }
 
-/* The saved answers of an attempt as {"<question id>": answer}. New reference or NULL. */
+/* Loads the saved responses of an attempt as {"<question id>": response}. New reference or NULL. */
 static json_t *answers_load(struct worker *w, const char *attempt_id)
 {
 	static const char sql[] = "SELECT question_id, answer FROM assessment_answers WHERE attempt_id = ?";
@@ -330,7 +330,7 @@ static bool same_set(json_t *a, json_t *b)
 	return memcmp(x, y, n * sizeof(*x)) == 0;
 }
 
-/* Whether a saved answer (in shown positions) is right. */
+/* Checks a saved response, given in displayed option positions, against the correct one. */
 static bool answer_correct(const struct question *q, json_t *answer, json_t *perm)
 {
 	bool right;
@@ -350,7 +350,7 @@ static bool answer_correct(const struct question *q, json_t *answer, json_t *per
 	return right;
 }
 
-/* The correct answer in the positions the learner saw. New reference. */
+/* Returns the correct response in the option positions the learner saw. New reference. */
 static json_t *correct_shown(const struct question *q, json_t *perm)
 {
 	json_t *list, *shown, *result;
@@ -367,7 +367,7 @@ static json_t *correct_shown(const struct question *q, json_t *perm)
 	return result;
 }
 
-/* How a certificate issued on a pass describes the assessment: an online questionnaire. */
+/* Builds the snapshot of a certificate earned by a pass, which records an online questionnaire. */
 static char *pass_snapshot(json_t *mc, const struct assessment_rules *rules, double score)
 {
 	json_t *copy = json_deep_copy(mc);

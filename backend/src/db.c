@@ -171,7 +171,7 @@ static void log_stmt_error(struct worker *w, const char *what, const char *sql, 
 {
 	w->last_errno = err;
 	if (err == ER_DUP_ENTRY)
-		return;  /* callers treat duplicates as an answer, not a failure */
+		return;  /* callers treat a duplicate key as a result, not a failure */
 	log_event(LOG_ERROR, NULL, "event=db_error worker=%d step=%s errno=%u error=\"%s\" sql=\"%.80s\"",
 	    w->index, what, err, message, sql);
 }

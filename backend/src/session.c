@@ -9,7 +9,7 @@
  *
  * Failed sign-ins are throttled: after THROTTLE_ACCOUNT failures for one e-mail address, or
  * THROTTLE_ADDRESS failures from one client address, within THROTTLE_WINDOW seconds, sign-in
- * answers 429 with Retry-After until the oldest failure leaves the window. The counts live in the
+ * replies 429 with Retry-After until the oldest failure leaves the window. The counts live in the
  * database, so every backend process sees the same ones.
  */
 #include <stdio.h>
@@ -208,7 +208,7 @@ static int user_find(struct worker *w, const char *email, struct user **u, char 
 }
 
 /*
- * Verifies against a fixed hash when the account does not exist, so the answer takes as long for
+ * Verifies against a fixed hash when the account does not exist, so the reply takes as long for
  * an unknown e-mail address as for a wrong password.
  */
 static bool password_check(const char *password, const char *stored)

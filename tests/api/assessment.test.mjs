@@ -2,7 +2,7 @@
 //
 // The tests use the demo micro-credential CERAMICS_TITLE, which no other suite assesses. Its
 // question bank gets one question per learning outcome, each assessing only that outcome, so a
-// paper with questions_per_outcome = 1 holds every question of the bank.
+// paper with questions_per_outcome = 1 contains every question of the bank.
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 
@@ -29,7 +29,7 @@ function put(client, path, json, options = {}) {
   return client.request('PUT', path, { json, csrf: true, ...options });
 }
 
-/** The question bank for mc: one question per outcome, of every type in turn. */
+/** Builds the question for outcome `position`, cycling through every question type. */
 function questionFor(position) {
   const kinds = [
     { type: 'single_choice', options: ['Too low', 'Right', 'Too high'], correct: 1 },
@@ -45,7 +45,7 @@ function questionFor(position) {
   };
 }
 
-/** The right answer, in the positions that the attempt shows, for a question of the bank. */
+/** Returns the right answer to a question, in the option positions that the attempt displays. */
 function rightAnswer(shown) {
   const question = bank.find((item) => item.id === shown.id);
   if (question.type === 'true_false') return question.correct;
@@ -174,7 +174,8 @@ describe('attempts', () => {
     const attempt = started.json;
     assert.equal(attempt.status, 'in_progress');
     assert.equal(attempt.questions.length, outcomes.length);
-    assert.ok(attempt.seconds_left > 0 && attempt.seconds_left <= 20 * 60);
+    assert.ok(attempt.seconds_left > 0, `seconds_left ${attempt.seconds_left}`);
+    assert.ok(attempt.seconds_left <= 20 * 60, `seconds_left ${attempt.seconds_left}`);
     assert.ok(!/"correct/.test(started.text), 'an unscored attempt reveals correct answers');
     assert.ok(!started.text.includes('explained'), 'an unscored attempt reveals explanations');
 
@@ -194,7 +195,8 @@ describe('attempts', () => {
     assert.ok(submitted.json.outcomes.every((item) => item.passed));
     assert.ok(submitted.json.questions.every((item) => item.correct === true && item.explanation));
     const certificate = submitted.json.certificate;
-    assert.ok(certificate && certificate.id);
+    assert.ok(certificate, 'a pass carries its certificate');
+    assert.match(certificate.id, /^[0-9a-hjkmnp-tv-z]{20}$/);
     assert.equal(certificate.verify_url, `${baseUrl}/v/${certificate.id}`);
 
     const verified = await new Client().get(`/api/v1/verify/${certificate.id}`);
@@ -249,7 +251,8 @@ describe('attempts', () => {
     assert.equal(waiting.status, 409);
     assert.equal(waiting.json.error.code, 'wait_required');
     const retryAfter = Number(waiting.headers.get('retry-after'));
-    assert.ok(retryAfter > 3500 && retryAfter <= 3600, `Retry-After ${retryAfter}`);
+    assert.ok(retryAfter > 3500, `Retry-After ${retryAfter}`);
+    assert.ok(retryAfter <= 3600, `Retry-After ${retryAfter}`);
 
     await setRules({ wait_minutes: 0 });
     const second = await client.post(`/api/v1/microcredentials/${mc.id}/attempts`, undefined);
