@@ -1,6 +1,12 @@
 /*
  * attempts.c: learners taking a micro-credential's online assessment.
  *
+ * An attempt takes the assessment of the version published when it starts, and keeps it. The paper
+ * names that version's questions, which never change once the version is published. The rules and
+ * the certificate of a pass come from that version, even when a newer one is published while the
+ * attempt runs. The learner reads the questions in the language chosen at the start, with each
+ * field falling back to the question's own text; positions and scoring do not depend on it.
+ *
  * Starting an attempt draws the paper: for every learning outcome, questions_per_outcome questions
  * of the bank that assess it (a question that assesses several outcomes counts for each), in random
  * order, each with its options in a random order. The paper, with the permutations, stays on the
@@ -28,6 +34,10 @@
 struct attempt {
 	char id[CERT_ID_LEN + 1];
 	long long mc_id;
+	long long version_id;         /* the version published at the start; 0 for attempts before 071 */
+	long long assessment_version_id;  /* the version whose rules and questions the paper uses */
+	long long version_number;     /* of version_id; 0 when unknown */
+	char language[3];
 	long long learner;
 	char status[16];
 	bool time_left;               /* the deadline is still ahead */
@@ -46,6 +56,9 @@ struct question {
 	char type[20];
 	json_t *prompt;               /* borrowed from the bank JSON */
 	json_t *options;
+	json_t *shown_prompt;         /* in the reader's language, else the question's own text */
+	json_t *shown_options;
+	json_t *shown_explanation;
 	json_t *correct;
 	json_t *outcomes;
 	json_t *explanation;
@@ -80,30 +93,46 @@ static void shuffle(long long *items, size_t n)
 	}
 }
 
-/* All questions of the micro-credential, retired ones too, as {"<id>": {...}}. New reference. */
-static json_t *bank_load(struct worker *w, long long mc_id, bool current_only)
+/*
+ * Questions as {"<id>": {...}}, each with its texts in language (NULL: none) where translated:
+ * with version_id 0 every question the micro-credential ever had, retired ones and those of other
+ * versions too, so any paper resolves; else the current questions of that version. New reference.
+ */
+static json_t *bank_load(struct worker *w, long long mc_id, long long version_id, const char *language)
 {
 	static const char all_sql[] =
-	    "SELECT id, type, prompt, options, correct, outcomes, explanation FROM assessment_questions"
-	    " WHERE microcredential_id = ?";
-	static const char current_sql[] =
-	    "SELECT id, type, prompt, options, correct, outcomes, explanation FROM assessment_questions"
-	    " WHERE microcredential_id = ? AND retired_at IS NULL";
-	struct db_param params[] = { P_INT(mc_id) };
+	    "SELECT q.id, q.type, q.prompt, q.options, q.correct, q.outcomes, q.explanation, t.prompt, t.options,"
+	    " t.explanation FROM assessment_questions AS q"
+	    " LEFT JOIN assessment_question_translations AS t ON t.question_id = q.id AND t.language = ?"
+	    " WHERE q.microcredential_id = ?";
+	static const char version_sql[] =
+	    "SELECT q.id, q.type, q.prompt, q.options, q.correct, q.outcomes, q.explanation, t.prompt, t.options,"
+	    " t.explanation FROM assessment_questions AS q"
+	    " LEFT JOIN assessment_question_translations AS t ON t.question_id = q.id AND t.language = ?"
+	    " WHERE q.microcredential_version_id = ? AND q.retired_at IS NULL";
+	struct db_param params[] = { P_TEXT(language ? language : ""), P_INT(version_id ? version_id : mc_id) };
 	struct db_result res;
 	json_t *bank;
 
-	if (db_query(w, current_only ? current_sql : all_sql, params, 1, &res) != 0)
+	if (db_query(w, version_id ? version_sql : all_sql, params, 2, &res) != 0)
 		return NULL;
 	bank = json_object();
 	for (size_t i = 0; i < res.rows; i++) {
-		const char *explanation = db_cell(&res, i, 6);
-
-		json_object_set_new(bank, db_cell(&res, i, 0), json_pack("{s:I, s:s, s:s, s:o, s:o, s:o, s:s?}",
+		const char *explanation = db_cell(&res, i, 6), *shown_explanation = db_cell(&res, i, 9);
+		const char *shown_options = db_cell(&res, i, 8);
+		json_t *item = json_pack("{s:I, s:s, s:s, s:o, s:o, s:o, s:s?}",
 		    "id", (json_int_t)db_cell_int(&res, i, 0), "type", db_cell(&res, i, 1),
 		    "prompt", db_cell(&res, i, 2), "options", json_loads(db_cell(&res, i, 3), 0, NULL),
 		    "correct", json_loads(db_cell(&res, i, 4), JSON_DECODE_ANY, NULL),
-		    "outcomes", json_loads(db_cell(&res, i, 5), 0, NULL), "explanation", explanation));
+		    "outcomes", json_loads(db_cell(&res, i, 5), 0, NULL), "explanation", explanation);
+
+		json_object_set_new(item, "shown_prompt", json_string(db_cell(&res, i, 7) ? db_cell(&res, i, 7)
+		    : db_cell(&res, i, 2)));
+		json_object_set_new(item, "shown_options", shown_options ? json_loads(shown_options, 0, NULL)
+		    : json_incref(json_object_get(item, "options")));
+		json_object_set_new(item, "shown_explanation", shown_explanation ? json_string(shown_explanation)
+		    : explanation ? json_string(explanation) : json_null());
+		json_object_set_new(bank, db_cell(&res, i, 0), item);
 	}
 	db_result_free(&res);
 	return bank;
@@ -125,6 +154,9 @@ static bool question_get(json_t *bank, long long id, struct question *q)
 	q->correct = json_object_get(item, "correct");
 	q->outcomes = json_object_get(item, "outcomes");
 	q->explanation = json_object_get(item, "explanation");
+	q->shown_prompt = json_object_get(item, "shown_prompt");
+	q->shown_options = json_object_get(item, "shown_options");
+	q->shown_explanation = json_object_get(item, "shown_explanation");
 	return true;
 }
 
@@ -232,18 +264,34 @@ static void attempt_from_row(const struct db_result *res, size_t row, struct att
 	a->outcome_scores = cell ? json_loads(cell, 0, NULL) : NULL;
 	cell = db_cell(res, row, 11);
 	snprintf(a->certificate_id, sizeof(a->certificate_id), "%s", cell ? cell : "");
+	a->version_id = db_cell(res, row, 12) ? db_cell_int(res, row, 12) : 0;
+	a->assessment_version_id = db_cell(res, row, 13) ? db_cell_int(res, row, 13) : a->version_id;
+	snprintf(a->language, sizeof(a->language), "%s", db_cell(res, row, 14));
+	a->version_number = db_cell(res, row, 15) ? db_cell_int(res, row, 15) : 0;
 }
+
+/*
+ * The version that the questions of an attempt's paper belong to. Attempts that started before
+ * assessments belonged to versions may record a version whose questions moved to a later one.
+ */
+#define ASSESSMENT_VERSION_OF_PAPER \
+	"(SELECT q.microcredential_version_id FROM assessment_questions AS q" \
+	" WHERE q.id = JSON_VALUE(paper, '$[0].question'))"
 
 /* Loads an attempt by id (locking its row when for_update); 1 found, 0 not found, -1 failed. */
 static int attempt_load(struct worker *w, const char *id, bool for_update, struct attempt *a)
 {
 	static const char sql[] =
 	    "SELECT id, microcredential_id, learner_user_id, status, deadline_at > UTC_TIMESTAMP(6),"
-	    " started_at, deadline_at, submitted_at, paper, score_percent, outcome_scores, certificate_id"
+	    " started_at, deadline_at, submitted_at, paper, score_percent, outcome_scores, certificate_id,"
+	    " microcredential_version_id, " ASSESSMENT_VERSION_OF_PAPER ", language,"
+	    " (SELECT v.version FROM microcredential_versions AS v WHERE v.id = microcredential_version_id)"
 	    " FROM assessment_attempts WHERE id = ?";
 	static const char locking_sql[] =
 	    "SELECT id, microcredential_id, learner_user_id, status, deadline_at > UTC_TIMESTAMP(6),"
-	    " started_at, deadline_at, submitted_at, paper, score_percent, outcome_scores, certificate_id"
+	    " started_at, deadline_at, submitted_at, paper, score_percent, outcome_scores, certificate_id,"
+	    " microcredential_version_id, " ASSESSMENT_VERSION_OF_PAPER ", language,"
+	    " (SELECT v.version FROM microcredential_versions AS v WHERE v.id = microcredential_version_id)"
 	    " FROM assessment_attempts WHERE id = ? FOR UPDATE";
 	struct db_param params[] = { P_TEXT(id) };
 	struct db_result res;
@@ -455,6 +503,30 @@ static int issue_on_pass(struct req *r, const struct attempt *a, json_t *mc,
 }
 
 /*
+ * Loads the micro-credential version an attempt certifies: the one published when it started, or
+ * for attempts older than that record the one published now. lang may be NULL. New reference.
+ */
+static json_t *attempt_version_load(struct worker *w, const struct attempt *a, const char *lang,
+    struct mc_version_info *info, bool *db_failed)
+{
+	static const char sql[] = "SELECT version FROM microcredential_versions WHERE id = ?";
+	struct db_param params[] = { P_INT(a->version_id) };
+	struct db_result res;
+	long long number = 0;
+
+	if (a->version_id == 0)
+		return microcredential_version_load(w, a->mc_id, MC_VERSION_PUBLISHED, 0, lang, false, info, db_failed);
+	if (db_query(w, sql, params, 1, &res) != 0) {
+		*db_failed = true;
+		return NULL;
+	}
+	if (res.rows == 1)
+		number = db_cell_int(&res, 0, 0);
+	db_result_free(&res);
+	return microcredential_version_load(w, a->mc_id, MC_VERSION_NUMBER, number, lang, false, info, db_failed);
+}
+
+/*
  * Scores an in-progress attempt whose row the caller has locked, records the result and, on a
  * pass, issues the certificate. Runs inside the caller's transaction.
  */
@@ -477,15 +549,11 @@ static int attempt_score(struct req *r, struct attempt *a)
 	double score;
 	int rc = -1;
 
-	/*
-	 * A pass certifies the version published now, as a certificate issued by hand would.
-	 * NOTE: an attempt on a micro-credential retired while it ran cannot be scored (500).
-	 */
-	mc = microcredential_version_load(r->w, a->mc_id, MC_VERSION_PUBLISHED, 0, NULL, false, &version,
-	    &db_failed);
-	if (!mc || assessment_rules_load(r->w, a->mc_id, &rules) != 0)
+	/* A pass certifies the version whose assessment the learner took, by that version's rules. */
+	mc = attempt_version_load(r->w, a, NULL, &version, &db_failed);
+	if (!mc || assessment_rules_load(r->w, a->assessment_version_id, &rules) != 0)
 		goto out;
-	bank = bank_load(r->w, a->mc_id, false);
+	bank = bank_load(r->w, a->mc_id, 0, NULL);
 	answers = answers_load(r->w, a->id);
 	if (!bank || !answers)
 		goto out;
@@ -596,6 +664,23 @@ static int history_load(struct worker *w, long long learner, long long mc_id, st
 	return 0;
 }
 
+/* The rules of the published version, or those of the attempt's own when none is published now. */
+static int rules_in_force_load(struct worker *w, const struct attempt *a, struct assessment_rules *rules)
+{
+	static const char sql[] =
+	    "SELECT id FROM microcredential_versions WHERE microcredential_id = ? AND status = 'published'";
+	struct db_param params[] = { P_INT(a->mc_id) };
+	struct db_result res;
+	long long version_id = a->assessment_version_id;
+
+	if (db_query(w, sql, params, 1, &res) != 0)
+		return -1;
+	if (res.rows == 1)
+		version_id = db_cell_int(&res, 0, 0);
+	db_result_free(&res);
+	return assessment_rules_load(w, version_id, rules);
+}
+
 /*
  * When the learner of a failed attempt may try again, by the rules in force now:
  * {attempts_left, possible, at, on}. possible is false and at null when no attempt is left;
@@ -610,7 +695,7 @@ static json_t *next_attempt_json(struct worker *w, const struct attempt *a)
 	json_t *obj;
 	char db_time[32];
 
-	if (assessment_rules_load(w, a->mc_id, &rules) != 0 || history_load(w, a->learner, a->mc_id, &h) != 0)
+	if (rules_in_force_load(w, a, &rules) != 0 || history_load(w, a->learner, a->mc_id, &h) != 0)
 		return NULL;
 	left = rules.max_attempts > h.finished ? rules.max_attempts - h.finished : 0;
 	obj = json_pack("{s:i, s:b}", "attempts_left", left, "possible", left > 0 && !h.passed);
@@ -628,7 +713,7 @@ static json_t *next_attempt_json(struct worker *w, const struct attempt *a)
 static json_t *attempt_json(struct worker *w, const struct attempt *a, json_t *mc)
 {
 	bool finished = strcmp(a->status, "in_progress") != 0;
-	json_t *bank = bank_load(w, a->mc_id, false), *answers = answers_load(w, a->id);
+	json_t *bank = bank_load(w, a->mc_id, 0, a->language), *answers = answers_load(w, a->id);
 	json_t *questions = json_array(), *obj, *entry;
 	time_t deadline = 0, now = time(NULL);
 	char server_time[32];
@@ -651,16 +736,16 @@ static json_t *attempt_json(struct worker *w, const struct attempt *a, json_t *m
 		if (!question_get(bank, qid, &q))
 			continue;
 		json_array_foreach(perm, j, p)
-			json_array_append(shown, json_array_get(q.options, (size_t)json_integer_value(p)));
+			json_array_append(shown, json_array_get(q.shown_options, (size_t)json_integer_value(p)));
 		snprintf(key, sizeof(key), "%lld", qid);
 		answer = json_object_get(answers, key);
 		answered += answer != NULL;
 		item = json_pack("{s:I, s:i, s:s, s:O, s:o, s:O}", "id", (json_int_t)qid, "number", (int)i + 1,
-		    "type", q.type, "prompt", q.prompt, "options", shown, "answer", answer ? answer : json_null());
+		    "type", q.type, "prompt", q.shown_prompt, "options", shown, "answer", answer ? answer : json_null());
 		if (finished) {
 			json_object_set_new(item, "correct_answer", correct_shown(&q, perm));
 			json_object_set_new(item, "correct", json_boolean(answer_correct(&q, answer, perm)));
-			json_object_set(item, "explanation", q.explanation ? q.explanation : json_null());
+			json_object_set(item, "explanation", q.shown_explanation ? q.shown_explanation : json_null());
 		}
 		json_array_append_new(questions, item);
 	}
@@ -674,6 +759,8 @@ static json_t *attempt_json(struct worker *w, const struct attempt *a, json_t *m
 	    "total", (json_int_t)json_array_size(a->paper), "server_time", server_time);
 	json_set_time(obj, "started_at", "started_on", a->started_at);
 	json_set_time(obj, "deadline_at", "deadline_on", a->deadline_at);
+	json_object_set_new(obj, "language", json_string(a->language));
+	json_object_set_new(obj, "version", a->version_number ? json_integer(a->version_number) : json_null());
 	json_object_set_new(obj, "seconds_left", json_integer(!finished && deadline > now ? deadline - now : 0));
 	if (finished) {
 		char url[CERT_VERIFY_URL_MAX];
@@ -702,6 +789,14 @@ static json_t *attempt_json(struct worker *w, const struct attempt *a, json_t *m
 	json_decref(bank);
 	json_decref(answers);
 	return obj;
+}
+
+/* The version of an attempt, with its title in the attempt's language. New reference or NULL. */
+static json_t *attempt_microcredential(struct req *r, const struct attempt *a)
+{
+	bool db_failed = false;
+
+	return attempt_version_load(r->w, a, a->language, NULL, &db_failed);
 }
 
 /* Sends the database error reply unless a more precise one (e.g. no signing key) went out. */
@@ -734,23 +829,22 @@ static void reply_attempt(struct req *r, int status, const char *id, json_t *mc)
 	reply_json(r, status, body);
 }
 
-static int insert_attempt(struct req *r, long long mc_id, const struct assessment_rules *rules,
-    json_t *paper, char id[CERT_ID_LEN + 1])
+static int insert_attempt(struct req *r, const struct mc_version_info *version,
+    const struct assessment_rules *rules, json_t *paper, const char *language, char id[CERT_ID_LEN + 1])
 {
 	static const char sql[] =
 	    "INSERT INTO assessment_attempts (id, microcredential_id, learner_user_id, started_at,"
-	    " deadline_at, paper, microcredential_version_id) VALUES (?, ?, ?, UTC_TIMESTAMP(6),"
-	    " UTC_TIMESTAMP(6) + INTERVAL ? MINUTE, ?, (SELECT v.id FROM microcredential_versions v"
-	    " WHERE v.microcredential_id = ? AND v.status = 'published'))";
+	    " deadline_at, paper, microcredential_version_id, language) VALUES (?, ?, ?, UTC_TIMESTAMP(6),"
+	    " UTC_TIMESTAMP(6) + INTERVAL ? MINUTE, ?, ?, ?)";
 	char *text = json_dumps(paper, JSON_COMPACT);
 	int rc;
 
 	id_certificate(id);
 	{
-		struct db_param params[] = { P_TEXT(id), P_INT(mc_id), P_INT(r->user->id),
-			P_INT(rules->time_limit_minutes), P_TEXT(text), P_INT(mc_id) };
+		struct db_param params[] = { P_TEXT(id), P_INT(version->microcredential_id), P_INT(r->user->id),
+			P_INT(rules->time_limit_minutes), P_TEXT(text), P_INT(version->version_id), P_TEXT(language) };
 
-		rc = db_exec(r->w, sql, params, 6, NULL, NULL);
+		rc = db_exec(r->w, sql, params, 7, NULL, NULL);
 	}
 	free(text);
 	return rc;
@@ -788,7 +882,11 @@ static int attempt_allowed_or_reply(struct req *r, long long mc_id, const struct
 	return 0;
 }
 
-/* POST /api/v1/microcredentials/{id}/attempts: starts an attempt, or returns the one in progress. */
+/*
+ * POST /api/v1/microcredentials/{id}/attempts[?lang=xx]: starts an attempt on the assessment of the
+ * published version, with the questions in language lang (else the first Accept-Language entry,
+ * else English), or returns the attempt in progress, in its own language.
+ */
 void handle_attempt_start(struct req *r)
 {
 	static const char lock_sql[] = "SELECT id FROM users WHERE id = ? FOR UPDATE";
@@ -796,18 +894,22 @@ void handle_attempt_start(struct req *r)
 	    "SELECT id FROM assessment_attempts WHERE learner_user_id = ? AND microcredential_id = ?"
 	    " AND status = 'in_progress'";
 	struct assessment_rules rules;
+	struct mc_version_info version = { 0 };
 	long long mc_id;
 	bool db_failed = false;
 	json_t *mc = NULL, *bank = NULL, *paper = NULL;
 	struct db_result res = { 0 };
 	struct attempt open = { 0 };
-	char id[CERT_ID_LEN + 1];
+	char id[CERT_ID_LEN + 1], language[3];
 
 	if (parse_long(r->params[0], 1, INT64_MAX, &mc_id) != 0) {
 		reply_error(r, 404, "not_found", NULL, "no published micro-credential has this id");
 		return;
 	}
-	mc = microcredential_load(r->w, mc_id, true, NULL, &db_failed);
+	if (request_language_or_reply(r, language) != 0)
+		return;
+	mc = microcredential_version_load(r->w, mc_id, MC_VERSION_PUBLISHED, 0, language, false, &version,
+	    &db_failed);
 	if (!mc) {
 		if (db_failed)
 			reply_failure(r);
@@ -815,7 +917,7 @@ void handle_attempt_start(struct req *r)
 			reply_error(r, 404, "not_found", NULL, "no published micro-credential has this id");
 		return;
 	}
-	if (assessment_rules_load(r->w, mc_id, &rules) != 0) {
+	if (assessment_rules_load(r->w, version.version_id, &rules) != 0) {
 		reply_failure(r);
 		goto out;
 	}
@@ -839,9 +941,14 @@ void handle_attempt_start(struct req *r)
 		if (attempt_load(r->w, db_cell(&res, 0, 0), true, &open) != 1)
 			goto failed;
 		if (open.time_left) {
-			if (db_commit(r->w) != 0)
+			json_t *own = attempt_microcredential(r, &open);
+
+			if (!own || db_commit(r->w) != 0) {
+				json_decref(own);
 				goto failed;
-			reply_attempt(r, 200, open.id, mc);
+			}
+			reply_attempt(r, 200, open.id, own);
+			json_decref(own);
 			goto out;
 		}
 		if (attempt_score(r, &open) != 0)
@@ -853,7 +960,7 @@ void handle_attempt_start(struct req *r)
 			db_rollback(r->w);
 		goto out;
 	}
-	bank = bank_load(r->w, mc_id, true);
+	bank = bank_load(r->w, mc_id, version.version_id, NULL);
 	if (!bank)
 		goto failed;
 	paper = paper_draw(bank, assessment_outcome_count(mc), rules.questions_per_outcome);
@@ -863,13 +970,14 @@ void handle_attempt_start(struct req *r)
 		    "the question bank does not yet cover every learning outcome of this micro-credential");
 		goto out;
 	}
-	if (insert_attempt(r, mc_id, &rules, paper, id) != 0 ||
+	if (insert_attempt(r, &version, &rules, paper, language, id) != 0 ||
 	    audit_record(r, "attempt_started", "assessment_attempt", id, 0,
 	        json_pack("{s:I}", "microcredential_id", (json_int_t)mc_id)) != 0 ||
 	    db_commit(r->w) != 0)
 		goto failed;
-	log_event(LOG_INFO, r->request_id, "event=attempt_started attempt=%s microcredential=%lld learner=%lld questions=%zu",
-	    id, mc_id, r->user->id, json_array_size(paper));
+	log_event(LOG_INFO, r->request_id,
+	    "event=attempt_started attempt=%s microcredential=%lld version=%lld learner=%lld questions=%zu language=%s",
+	    id, mc_id, version.version, r->user->id, json_array_size(paper), language);
 	reply_attempt(r, 201, id, mc);
 	goto out;
 failed:
@@ -919,13 +1027,6 @@ static int own_attempt_or_reply(struct req *r, struct attempt *a)
 	return 0;
 }
 
-static json_t *attempt_microcredential(struct req *r, long long mc_id)
-{
-	bool db_failed = false;
-
-	return microcredential_load(r->w, mc_id, false, NULL, &db_failed);
-}
-
 void handle_attempt_get(struct req *r)
 {
 	struct attempt a;
@@ -933,7 +1034,7 @@ void handle_attempt_get(struct req *r)
 
 	if (own_attempt_or_reply(r, &a) != 0)
 		return;
-	if (db_commit(r->w) != 0 || !(mc = attempt_microcredential(r, a.mc_id))) {
+	if (db_commit(r->w) != 0 || !(mc = attempt_microcredential(r, &a))) {
 		db_rollback(r->w);
 		attempt_clear(&a);
 		reply_failure(r);
@@ -957,7 +1058,7 @@ void handle_attempt_submit(struct req *r)
 		reply_failure(r);
 		return;
 	}
-	if (db_commit(r->w) != 0 || !(mc = attempt_microcredential(r, a.mc_id))) {
+	if (db_commit(r->w) != 0 || !(mc = attempt_microcredential(r, &a))) {
 		db_rollback(r->w);
 		attempt_clear(&a);
 		reply_failure(r);
@@ -1033,7 +1134,7 @@ void handle_attempt_answer(struct req *r)
 	json_array_foreach(a.paper, i, item)
 		if (json_integer_value(json_object_get(item, "question")) == qid)
 			entry = item;
-	bank = bank_load(r->w, a.mc_id, false);
+	bank = bank_load(r->w, a.mc_id, 0, NULL);
 	if (!bank)
 		goto failed;
 	if (!entry || !question_get(bank, qid, &q)) {

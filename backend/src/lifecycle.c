@@ -326,8 +326,10 @@ void handle_microcredential_draft_save(struct req *r)
 	}
 	if (status_is(&t, "published")) {
 		/* The published version stays as it is; the edit becomes the next version. */
+		long long published_id = t.version_id;
+
 		t.version++;
-		if (version_insert(r, &t) != 0 ||
+		if (version_insert(r, &t) != 0 || assessment_copy(r->w, published_id, t.version_id) != 0 ||
 		    audit_transition(r, &t, "microcredential_version_created", NULL, "draft", NULL, NULL) != 0)
 			goto db_error;
 	} else if (!status_is(&t, "draft") && !status_is(&t, "changes_requested")) {
@@ -397,6 +399,14 @@ void handle_microcredential_submit(struct req *r)
 	if (!version)
 		goto db_error;
 	missing = mc_content_missing(version);
+	if (assessment_type_is_online_questionnaire(json_string_value(json_object_get(version, "assessment_type")))) {
+		json_t *problems = assessment_drawability_problems(r->w, t.version_id, assessment_outcome_count(version));
+
+		if (!problems)
+			goto db_error;
+		json_array_extend(missing, problems);
+		json_decref(problems);
+	}
 	if (json_array_size(missing) > 0) {
 		json_t *first = json_array_get(missing, 0);
 		json_t *error = json_pack("{s:s, s:s, s:O, s:O}", "code", "missing_field", "message",

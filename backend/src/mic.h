@@ -365,7 +365,8 @@ struct assessment_rules {
 	bool exists;                  /* false: the defaults, no assessment defined yet */
 };
 void assessment_rules_defaults(struct assessment_rules *rules);
-int assessment_rules_load(struct worker *w, long long mc_id, struct assessment_rules *rules)
+/* Loads the rules of micro-credential version version_id, or the defaults when it has none. */
+int assessment_rules_load(struct worker *w, long long version_id, struct assessment_rules *rules)
     MIC_NODISCARD;
 json_t *assessment_rules_json(const struct assessment_rules *rules);
 size_t assessment_outcome_count(json_t *mc);
@@ -736,5 +737,33 @@ void handle_registration_confirm(struct req *r);
 
 /* assessment_stats.c: attempts, pass rate and item statistics of an online assessment. */
 void handle_assessment_statistics(struct req *r);
+
+/* assessment_versions.c: the online assessment of each micro-credential version. */
+struct assessment_version {
+	long long mc_id;
+	long long organisation_id;    /* the promoting organisation */
+	long long version_id;
+	long long version;
+	char status[24];
+};
+/* Loads the latest version of mc_id (locking its row when lock): 1 found, 0 not found, -1 failed. */
+int assessment_version_latest(struct worker *w, long long mc_id, bool lock, struct assessment_version *v)
+    MIC_NODISCARD;
+/* True while editors may change the version's assessment: a draft or changes requested. */
+bool assessment_version_editable(const struct assessment_version *v);
+/* Replies 409 version_not_editable, saying what to do instead. */
+void reply_assessment_not_editable(struct req *r, const struct assessment_version *v);
+/* Copies the rules, current questions and their translations of one version to another. */
+int assessment_copy(struct worker *w, long long from_version_id, long long to_version_id) MIC_NODISCARD;
+/* True when an assessment_type text names an online questionnaire, in any letter case. */
+bool assessment_type_is_online_questionnaire(const char *type);
+/* The current questions of a version with answers, outcomes and translations. New reference or NULL. */
+json_t *assessment_questions_json(struct worker *w, long long version_id);
+/*
+ * Lists why no paper can be drawn from a version's assessment with outcomes learning outcomes:
+ * [{field, message}], empty when it can. New reference, or NULL when a query failed.
+ */
+json_t *assessment_drawability_problems(struct worker *w, long long version_id, size_t outcomes);
+void handle_version_assessment_get(struct req *r);
 
 #endif

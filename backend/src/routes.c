@@ -101,6 +101,8 @@ const struct route routes[] = {
 	{ "POST",   "/api/v1/registrations/confirm",         handle_registration_confirm,     ROLES_ANYONE,          false, true },
 	/* Statistics of an online assessment; the handler checks the promoting organisation. */
 	{ "GET",    "/api/v1/microcredentials/:id/assessment/statistics", handle_assessment_statistics, COORDINATOR | EDITOR, false, false },
+	/* The online assessment of one version, for its editors, coordinators and assigned reviewers. */
+	{ "GET",    "/api/v1/microcredentials/:id/versions/:number/assessment", handle_version_assessment_get, ROLES_SIGNED_IN, false, false },
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

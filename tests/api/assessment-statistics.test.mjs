@@ -1,7 +1,7 @@
-// API v1 statistics of an online assessment, the lock on authoring while attempts run, the version
-// an attempt records and when a failed learner may try again.
+// API v1 statistics of an online assessment, the version an attempt records, the assessment of a
+// published version that no longer changes, and when a failed learner may try again.
 //
-// The demo micro-credential PV_TITLE gets a bank of three true/false questions that each assess
+// A micro-credential that the test creates gets a bank of three true/false questions that each assess
 // every learning outcome, so with questions_per_outcome = 3 every paper holds all three. Five
 // learners then answer in known patterns (1 = right):
 //
@@ -22,16 +22,22 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 
 import {
+  ASSESSMENT_ORGANISATION,
+  assessmentActors,
+  createDraft,
+  onlineDraft,
+  openNewVersion,
+  publishThroughReview,
+} from '../lib/assessment.mjs';
+import {
   Client,
   createUser,
-  demoMicrocredential,
   otherOrganisationShortName,
   signedInClient,
   sql,
   sqlValue,
 } from '../lib/stack.mjs';
 
-const PV_TITLE = 'Installing photovoltaic systems on residential roofs';
 const PATTERNS = { A: [1, 1, 1], B: [1, 1, 0], C: [1, 0, 0], D: [0, 0, 1], E: [0, 0, 0] };
 const EXPECTED = [
   { difficulty: 0.6, discrimination: 0.7206 },
@@ -40,6 +46,8 @@ const EXPECTED = [
 ];
 
 let mc;
+let actors;
+let draftBody;
 let editor;
 let coordinator;
 let bank;
@@ -74,11 +82,13 @@ async function takeWith(learner, pattern) {
 }
 
 before(async () => {
-  mc = await demoMicrocredential(PV_TITLE);
-  const detail = await new Client().get(`/api/v1/microcredentials/${mc.id}`);
-  const outcomes = detail.json.learning_outcomes.map((_, position) => position);
-  editor = await signedInClient(await createUser({ role: 'editor', organisationShortName: mc.organisationShortName }));
-  coordinator = await signedInClient(await createUser({ role: 'coordinator' }));
+  actors = await assessmentActors();
+  editor = actors.editor;
+  coordinator = actors.coordinator;
+  draftBody = onlineDraft(undefined, 2);
+  const draft = await createDraft(actors, draftBody);
+  mc = { id: draft.id, organisationShortName: ASSESSMENT_ORGANISATION };
+  const outcomes = draft.learning_outcomes.map((_, position) => position);
   const rules = await put(editor, `/api/v1/microcredentials/${mc.id}/assessment`, {
     questions_per_outcome: 3, time_limit_minutes: 30, pass_mark_percent: 60, outcome_min_percent: 50,
     max_attempts: 2, wait_minutes: 60,
@@ -94,6 +104,7 @@ before(async () => {
   bank = (await editor.get(`/api/v1/microcredentials/${mc.id}/assessment/questions`)).json.items;
   bank.sort((a, b) => a.id - b.id);
   assert.equal(bank.length, 3);
+  await publishThroughReview(actors, mc.id);
   for (const [name, pattern] of Object.entries(PATTERNS)) {
     results[name] = await takeWith(await newLearner(), pattern);
   }
@@ -145,7 +156,7 @@ describe('assessment statistics', () => {
   });
 });
 
-describe('assessment while attempts run', () => {
+describe('assessment of a published version', () => {
   test('failed result says when to retry', () => {
     const next = results.C.next_attempt;
     assert.equal(next.possible, true);
@@ -156,16 +167,17 @@ describe('assessment while attempts run', () => {
     assert.equal(results.A.next_attempt, undefined);
   });
 
-  test('authoring is locked while attempts run', async () => {
+  test('attempt keeps version, editing rejected', async () => {
     const learner = await newLearner();
     const attempt = await startAttempt(learner);
     const version = await sqlValue(`SELECT id FROM microcredential_versions WHERE microcredential_id = ${mc.id} AND status = 'published'`);
     assert.equal(await sqlValue(`SELECT microcredential_version_id FROM assessment_attempts WHERE id = '${attempt.id}'`), version);
+    assert.equal(attempt.version, 1);
 
     const rulesPath = `/api/v1/microcredentials/${mc.id}/assessment`;
-    const locked = await put(editor, rulesPath, { pass_mark_percent: 10 });
-    assert.equal(locked.status, 409, locked.text);
-    assert.equal(locked.json.error.code, 'attempts_in_progress');
+    const rejected = await put(editor, rulesPath, { pass_mark_percent: 10 });
+    assert.equal(rejected.status, 409, rejected.text);
+    assert.equal(rejected.json.error.code, 'version_not_editable');
     const newQuestion = await editor.post(`${rulesPath}/questions`, {
       type: 'true_false', prompt: 'A late question', correct: false, outcomes: [0],
     });
@@ -175,11 +187,15 @@ describe('assessment while attempts run', () => {
     const stats = await editor.get(`${rulesPath}/statistics`);
     assert.equal(stats.json.attempts.in_progress, 1);
 
+    await openNewVersion(actors, mc.id, draftBody);
+    const changed = await put(editor, rulesPath, { max_attempts: 1 });
+    assert.equal(changed.status, 200, changed.text);
+    assert.equal(changed.json.version, 2);
+    await publishThroughReview(actors, mc.id);
     await sql(`UPDATE assessment_attempts SET deadline_at = UTC_TIMESTAMP(6) - INTERVAL 1 SECOND WHERE id = '${attempt.id}'`);
-    const unlocked = await put(editor, rulesPath, { max_attempts: 1 });
-    assert.equal(unlocked.status, 200, unlocked.text);
     const scored = await learner.get(`/api/v1/attempts/${attempt.id}`);
     assert.equal(scored.json.status, 'failed');
+    assert.equal(scored.json.version, 1);
     assert.deepEqual(scored.json.next_attempt, { attempts_left: 0, possible: false, at: null, on: null });
   });
 });

@@ -1,25 +1,33 @@
 // API v1 online assessments: authoring by editors, attempts by learners, scoring and issuing.
 //
-// The tests use the demo micro-credential CERAMICS_TITLE, which no other suite assesses. Its
+// The tests create their own micro-credential, assessed by an online questionnaire. The draft's
 // question bank gets one question per learning outcome, each assessing only that outcome, so a
-// paper with questions_per_outcome = 1 contains every question of the bank.
+// paper with questions_per_outcome = 1 contains every question of the bank. The assessment of a
+// published version never changes, so changing the rules means publishing a new version.
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 
 import {
+  ASSESSMENT_ORGANISATION,
+  assessmentActors,
+  createDraft,
+  onlineDraft,
+  openNewVersion,
+  publishThroughReview,
+} from '../lib/assessment.mjs';
+import {
   Client,
   baseUrl,
   createUser,
-  demoMicrocredential,
   otherOrganisationShortName,
   signedInClient,
   sql,
   sqlValue,
 } from '../lib/stack.mjs';
 
-const CERAMICS_TITLE = 'Glazing and firing ceramic tiles';
-
 let mc;
+let draftBody;
+let actors;
 let outcomes;
 let editor;
 let coordinator;
@@ -80,12 +88,24 @@ async function setRules(rules) {
   return response.json;
 }
 
+/** Publishes a new version whose assessment differs from the published one only by `rules`. */
+async function publishWithRules(rules) {
+  await openNewVersion(actors, mc.id, draftBody);
+  await setRules(rules);
+  await publishThroughReview(actors, mc.id);
+  const list = await editor.get(`/api/v1/microcredentials/${mc.id}/assessment/questions`);
+  assert.equal(list.status, 200, list.text);
+  bank = bank.concat(list.json.items);
+}
+
 before(async () => {
-  mc = await demoMicrocredential(CERAMICS_TITLE);
-  const detail = await new Client().get(`/api/v1/microcredentials/${mc.id}`);
-  outcomes = detail.json.learning_outcomes;
-  editor = await signedInClient(await createUser({ role: 'editor', organisationShortName: mc.organisationShortName }));
-  coordinator = await signedInClient(await createUser({ role: 'coordinator' }));
+  actors = await assessmentActors();
+  editor = actors.editor;
+  coordinator = actors.coordinator;
+  draftBody = onlineDraft();
+  const draft = await createDraft(actors, draftBody);
+  mc = { id: draft.id, organisationShortName: ASSESSMENT_ORGANISATION };
+  outcomes = draft.learning_outcomes;
 });
 
 describe('assessment authoring', () => {
@@ -104,16 +124,9 @@ describe('assessment authoring', () => {
     assert.equal(list.status, 200);
     bank = list.json.items;
     assert.equal(bank.length, outcomes.length);
+    assert.equal(list.json.version, 1);
+    assert.equal(list.json.editable, true);
     assert.deepEqual(bank.find((item) => item.type === 'true_false').options, ['True', 'False']);
-  });
-
-  test('public summary shows availability', async () => {
-    const summary = await new Client().get(`/api/v1/microcredentials/${mc.id}/assessment`);
-    assert.equal(summary.status, 200);
-    assert.equal(summary.json.available, true);
-    assert.equal(summary.json.time_limit_minutes, 20);
-    assert.equal(summary.json.max_questions, outcomes.length);
-    assert.ok(!('questions' in summary.json));
   });
 
   test('other roles cannot edit or read the bank', async () => {
@@ -164,6 +177,34 @@ describe('assessment authoring', () => {
       assert.equal(response.json.error.field, field);
     }
   });
+
+  test('publication freezes the assessment', async () => {
+    assert.equal((await new Client().get(`/api/v1/microcredentials/${mc.id}/assessment`)).status, 404);
+    await publishThroughReview(actors, mc.id);
+    const path = `/api/v1/microcredentials/${mc.id}/assessment`;
+    const rules = await put(editor, path, { pass_mark_percent: 10 });
+    assert.equal(rules.status, 409, rules.text);
+    assert.equal(rules.json.error.code, 'version_not_editable');
+    assert.match(rules.json.error.message, /create a new version/);
+    assert.equal((await editor.post(`${path}/questions`, questionFor(0))).status, 409);
+    assert.equal((await put(editor, `${path}/questions/${bank[0].id}`, questionFor(0))).status, 409);
+    assert.equal((await editor.del(`${path}/questions/${bank[0].id}`)).status, 409);
+    const list = await editor.get(`${path}/questions`);
+    assert.equal(list.json.version_status, 'published');
+    assert.equal(list.json.editable, false);
+    assert.equal(list.json.items.length, outcomes.length);
+    assert.equal(await sqlValue(`SELECT pass_mark_percent FROM assessments WHERE microcredential_id = ${mc.id}`), '75');
+  });
+
+  test('public summary shows availability', async () => {
+    const summary = await new Client().get(`/api/v1/microcredentials/${mc.id}/assessment`);
+    assert.equal(summary.status, 200);
+    assert.equal(summary.json.available, true);
+    assert.equal(summary.json.time_limit_minutes, 20);
+    assert.equal(summary.json.max_questions, outcomes.length);
+    assert.ok(!('questions' in summary.json));
+  });
+
 });
 
 describe('attempts', () => {
@@ -235,7 +276,7 @@ describe('attempts', () => {
   });
 
   test('failing, waiting and running out of attempts', async () => {
-    await setRules({ max_attempts: 2, wait_minutes: 0 });
+    await publishWithRules({ max_attempts: 2, wait_minutes: 0 });
     const { client } = await newLearner();
     const first = (await client.post(`/api/v1/microcredentials/${mc.id}/attempts`, undefined)).json;
     await answerAll(client, first, wrongAnswer);
@@ -246,7 +287,7 @@ describe('attempts', () => {
     assert.ok(failed.json.outcomes.every((item) => item.passed === false));
     assert.ok(failed.json.questions.every((item) => item.correct === false && item.correct_answer !== undefined));
 
-    await setRules({ wait_minutes: 60 });
+    await publishWithRules({ wait_minutes: 60 });
     const waiting = await client.post(`/api/v1/microcredentials/${mc.id}/attempts`, undefined);
     assert.equal(waiting.status, 409);
     assert.equal(waiting.json.error.code, 'wait_required');
@@ -254,7 +295,7 @@ describe('attempts', () => {
     assert.ok(retryAfter > 3500, `Retry-After ${retryAfter}`);
     assert.ok(retryAfter <= 3600, `Retry-After ${retryAfter}`);
 
-    await setRules({ wait_minutes: 0 });
+    await publishWithRules({ wait_minutes: 0 });
     const second = await client.post(`/api/v1/microcredentials/${mc.id}/attempts`, undefined);
     assert.equal(second.status, 201);
     assert.notEqual(second.json.id, first.id);
@@ -262,7 +303,7 @@ describe('attempts', () => {
     const none = await client.post(`/api/v1/microcredentials/${mc.id}/attempts`, undefined);
     assert.equal(none.status, 409);
     assert.equal(none.json.error.code, 'no_attempts_left');
-    await setRules({ max_attempts: 3 });
+    await publishWithRules({ max_attempts: 3 });
   });
 
   test('server enforces the time limit', async () => {

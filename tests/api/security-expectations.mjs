@@ -134,11 +134,11 @@ export const ROUTE_EXPECTATIONS = {
     },
   },
 
-  // Online assessments: editors change fx.authored(); learners take fx.assessed(). Both are
-  // published micro-credentials of the own organisation.
+  // Online assessments: editors change fx.authored(), a draft; learners take fx.assessed(), a
+  // published version. Both belong to the own organisation.
   'GET /api/v1/microcredentials/:id/assessment': {
     scope: 'none',
-    request: async (fx) => ({ path: await assessmentPath(fx) }),
+    request: async (fx) => ({ path: `/api/v1/microcredentials/${await fx.assessed()}/assessment` }),
   },
   'PUT /api/v1/microcredentials/:id/assessment': {
     scope: 'organisation',
@@ -521,5 +521,9 @@ export const ROUTE_EXPECTATIONS = {
   'GET /api/v1/microcredentials/:id/assessment/statistics': {
     scope: 'organisation',
     request: async (fx) => ({ path: await assessmentPath(fx, '/statistics') }),
+  },
+  'GET /api/v1/microcredentials/:id/versions/:number/assessment': {
+    scope: 'organisation',
+    request: (fx) => ({ path: `/api/v1/microcredentials/${fx.microcredential.id}/versions/1/assessment` }),
   },
 };

@@ -173,11 +173,12 @@ export async function createSecurityFixture(markerPrefix) {
   }
 
   /**
-   * Publishes, once, a micro-credential of the own organisation with an online assessment that any
-   * learner may retake at once (50 attempts, no wait) and one question per learning outcome.
+   * Creates a draft of the own organisation with an online assessment that any learner may retake
+   * at once (50 attempts, no wait) and one question per learning outcome, and returns its id.
+   * Editors change the assessment of a version only while it is a draft.
    */
-  async function newAssessed() {
-    const id = await newPublished();
+  async function newDraftWithAssessment() {
+    const id = await newDraft();
     const rules = await (await editor()).request('PUT', `/api/v1/microcredentials/${id}/assessment`, {
       json: { questions_per_outcome: 1, time_limit_minutes: 600, pass_mark_percent: 100, max_attempts: 50, wait_minutes: 0 },
       csrf: true,
@@ -187,10 +188,30 @@ export async function createSecurityFixture(markerPrefix) {
     expectStatus(question, [201], 'adding a question');
     return id;
   }
-  // Learners take `assessed`; editors change `authored`. Authoring is refused while attempts run,
-  // so the two must be different micro-credentials.
-  const assessed = once(newAssessed);
-  const authored = once(newAssessed);
+
+  /** Runs draft id through submission, review, approval and publication. */
+  async function publishDraft(id) {
+    expectStatus(await (await editor()).post(`/api/v1/microcredentials/${id}/submit`), [200], 'submitting a draft');
+    const assigned = await coordinator.post(`/api/v1/microcredentials/${id}/reviewers`, {
+      reviewer_ids: [(await sectorReviewer()).account.id, (await universityReviewer()).account.id],
+    });
+    expectStatus(assigned, [200], 'assigning reviewers');
+    for (const reviewer of [await sectorReviewer(), await universityReviewer()]) {
+      const review = await reviewer.client.request('PUT', `/api/v1/microcredentials/${id}/reviews/mine`, {
+        json: { checklist: passedChecklist(), recommendation: 'approve' },
+        csrf: true,
+      });
+      expectStatus(review, [200], 'reviewing');
+    }
+    expectStatus(await coordinator.post(`/api/v1/microcredentials/${id}/approve`), [200], 'approving');
+    expectStatus(await coordinator.post(`/api/v1/microcredentials/${id}/publish`), [200], 'publishing');
+    return id;
+  }
+
+  // Learners take `assessed`, a published version with its assessment; editors change `authored`,
+  // a draft, because the assessment of a published version never changes.
+  const assessed = once(async () => publishDraft(await newDraftWithAssessment()));
+  const authored = once(newDraftWithAssessment);
 
   /** Starts, or resumes, an attempt of the learner account at the assessed micro-credential. */
   async function attemptOf(account) {
@@ -294,7 +315,7 @@ export async function createSecurityFixture(markerPrefix) {
     newPublished,
     assessed,
     authored,
-    /** Adds a question to the authored micro-credential's bank and returns its id. */
+    /** Adds a question to the bank of the authored draft and returns its id. */
     newQuestion: async () => {
       const created = await (await editor()).post(`/api/v1/microcredentials/${await authored()}/assessment/questions`, trueFalseQuestion(fx.marker()));
       return expectStatus(created, [201], 'adding a question').id;
