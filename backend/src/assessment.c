@@ -191,6 +191,30 @@ static int outcome_coverage(struct worker *w, long long version_id, size_t outco
 }
 
 /*
+ * Lists the languages in which the questions of a version can be read: the version's own language
+ * first, then every language that at least one question has a translation into. NULL when the query failed.
+ */
+static json_t *question_languages(struct worker *w, long long version_id, const char *own)
+{
+	static const char sql[] =
+	    "SELECT DISTINCT t.language FROM assessment_question_translations AS t"
+	    " JOIN assessment_questions AS q ON q.id = t.question_id"
+	    " WHERE q.microcredential_version_id = ? AND q.retired_at IS NULL ORDER BY t.language";
+	struct db_param params[] = { P_INT(version_id) };
+	struct db_result res;
+	json_t *list;
+
+	if (db_query(w, sql, params, 1, &res) != 0)
+		return NULL;
+	list = json_pack("[s]", own);
+	for (size_t i = 0; i < res.rows; i++)
+		if (strcmp(db_cell(&res, i, 0), own) != 0)
+			json_array_append_new(list, json_string(db_cell(&res, i, 0)));
+	db_result_free(&res);
+	return list;
+}
+
+/*
  * GET /api/v1/microcredentials/{id}/assessment: what a learner needs to know before starting, from
  * the assessment of the published version.
  */
@@ -200,7 +224,8 @@ void handle_assessment_get(struct req *r)
 	struct mc_version_info info = { 0 };
 	long long mc_id, *counts = NULL, available_questions = 0;
 	bool db_failed = false, available = true;
-	json_t *mc = NULL, *body;
+	json_t *mc = NULL, *body, *languages = NULL;
+	const char *own_language;
 	size_t outcomes;
 
 	if (parse_long(r->params[0], 1, INT64_MAX, &mc_id) != 0) {
@@ -217,8 +242,10 @@ void handle_assessment_get(struct req *r)
 	}
 	outcomes = assessment_outcome_count(mc);
 	counts = xcalloc(outcomes ? outcomes : 1, sizeof(*counts));
+	own_language = json_string_value(json_object_get(mc, "language"));
 	if (assessment_rules_load(r->w, info.version_id, &rules) != 0 ||
-	    outcome_coverage(r->w, info.version_id, outcomes, counts) != 0) {
+	    outcome_coverage(r->w, info.version_id, outcomes, counts) != 0 ||
+	    !(languages = question_languages(r->w, info.version_id, own_language ? own_language : "en"))) {
 		reply_db_error(r);
 		goto out;
 	}
@@ -231,11 +258,14 @@ void handle_assessment_get(struct req *r)
 	body = assessment_rules_json(&rules);
 	json_object_set_new(body, "microcredential_id", json_integer(mc_id));
 	json_object_set_new(body, "version", json_integer(info.version));
+	json_object_set_new(body, "languages", languages);
+	languages = NULL;
 	json_object_set_new(body, "available", json_boolean(rules.exists && available && outcomes > 0));
 	/* Questions that cover several outcomes count once, so this is an upper bound. */
 	json_object_set_new(body, "max_questions", json_integer(available_questions));
 	reply_json(r, 200, body);
 out:
+	json_decref(languages);
 	free(counts);
 	json_decref(mc);
 }

@@ -19,7 +19,7 @@
 //   Q2: p = 2/5, M1 = 166.67/2 = 83.335, M0 = 66.66/3 = 22.22 -> r = 0.8807
 //   Q3: p = 2/5, M1 = 133.33/2 = 66.665, M0 = 100/3 = 33.3333 -> r = 0.4803
 import assert from 'node:assert/strict';
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 
 import {
   ASSESSMENT_ORGANISATION,
@@ -28,6 +28,7 @@ import {
   onlineDraft,
   openNewVersion,
   publishThroughReview,
+  retirePublished,
 } from '../lib/assessment.mjs';
 import {
   Client,
@@ -109,6 +110,10 @@ before(async () => {
     results[name] = await takeWith(await newLearner(), pattern);
   }
 });
+after(async () => {
+  await retirePublished(actors);
+});
+
 
 describe('assessment statistics', () => {
   test('scores match the patterns', () => {

@@ -2,7 +2,7 @@
 // assessment and an attempt keeps the version it started with. Submission needs an assessment from
 // which a paper can be drawn, reviewers of the version read it, and questions have translations.
 import assert from 'node:assert/strict';
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 
 import {
   assessmentActors,
@@ -10,6 +10,7 @@ import {
   onlineDraft,
   openNewVersion,
   publishThroughReview,
+  retirePublished,
   submitForReview,
 } from '../lib/assessment.mjs';
 import { createUser, signedInClient, sqlValue } from '../lib/stack.mjs';
@@ -46,6 +47,10 @@ async function draftWithAssessment(outcomeCount, questions, rules = {}) {
 before(async () => {
   actors = await assessmentActors();
 });
+after(async () => {
+  await retirePublished(actors);
+});
+
 
 describe('assessment of a version', () => {
   test('new version copies the assessment', async () => {
@@ -204,6 +209,8 @@ describe('assessment translations', () => {
   });
 
   test('learner gets the chosen language', async () => {
+    const summary = await (await newLearner()).get(`/api/v1/microcredentials/${id}/assessment`);
+    assert.deepEqual(summary.json.languages, ['en', 'es', 'fr']);
     const learner = await newLearner();
     const started = await learner.post(`/api/v1/microcredentials/${id}/attempts?lang=es`, undefined);
     assert.equal(started.status, 201, started.text);

@@ -5,7 +5,7 @@
 // paper with questions_per_outcome = 1 contains every question of the bank. The assessment of a
 // published version never changes, so changing the rules means publishing a new version.
 import assert from 'node:assert/strict';
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 
 import {
   ASSESSMENT_ORGANISATION,
@@ -14,6 +14,7 @@ import {
   onlineDraft,
   openNewVersion,
   publishThroughReview,
+  retirePublished,
 } from '../lib/assessment.mjs';
 import {
   Client,
@@ -107,6 +108,10 @@ before(async () => {
   mc = { id: draft.id, organisationShortName: ASSESSMENT_ORGANISATION };
   outcomes = draft.learning_outcomes;
 });
+after(async () => {
+  await retirePublished(actors);
+});
+
 
 describe('assessment authoring', () => {
   test('editor sets rules and questions', async () => {

@@ -54,6 +54,7 @@ export async function assessmentActors() {
     coordinator: await signedInClient(await createUser({ role: 'coordinator' })),
     reviewerAccounts,
     reviewers: await Promise.all(reviewerAccounts.map((account) => signedInClient(account))),
+    published: new Set(),
   };
 }
 
@@ -89,7 +90,20 @@ export async function publishThroughReview(actors, id) {
   assert.equal(response.status, 200, response.text);
   response = await actors.coordinator.post(`/api/v1/microcredentials/${id}/publish`);
   assert.equal(response.status, 200, response.text);
+  actors.published.add(id);
   return response.json;
+}
+
+/**
+ * Retires every micro-credential that publishThroughReview published for `actors`, so that the
+ * catalogue tests, which count the demo data, do not find them.
+ */
+export async function retirePublished(actors) {
+  for (const id of actors.published) {
+    const response = await actors.coordinator.post(`/api/v1/microcredentials/${id}/retire`);
+    assert.equal(response.status, 200, response.text);
+  }
+  actors.published.clear();
 }
 
 /** Saves `body` as a draft of published micro-credential `id`, which creates the next version. */

@@ -1,8 +1,8 @@
 // The online assessment of a micro-credential on its page: the rules and the way in for learners,
 // and a link to the statistics for those who author the assessment.
 import { useState } from 'preact/hooks';
-import { t } from '../i18n/index.js';
-import { post } from '../api.js';
+import { getLang, languageName, t } from '../i18n/index.js';
+import { post, withQuery } from '../api.js';
 import { errorMessage } from '../errors.js';
 import { useApi } from '../hooks.js';
 import { Link, navigate } from '../router.jsx';
@@ -16,11 +16,16 @@ function authorsAssessment(user, organisationId) {
   return user.role === 'editor' && !!user.organisation && String(user.organisation.id) === String(organisationId);
 }
 
+
 export function AssessmentPanel({ mc }) {
   const { user } = useSession();
   const { data: rules } = useApi(`/api/v1/microcredentials/${encodeURIComponent(mc.id)}/assessment`);
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
+  // The API lists the questions' own language first, then those with translations.
+  const choices = (rules && rules.languages) || ['en'];
+  const [chosen, setLanguage] = useState(null);
+  const language = chosen || (choices.includes(getLang()) ? getLang() : choices[0]);
   const org = mc.promoting_organisation;
   const here = `/microcredentials/${encodeURIComponent(mc.id)}`;
 
@@ -30,7 +35,7 @@ export function AssessmentPanel({ mc }) {
     setBusy(true);
     setError(null);
     try {
-      const attempt = await post(`/api/v1/microcredentials/${encodeURIComponent(mc.id)}/attempts`);
+      const attempt = await post(withQuery(`/api/v1/microcredentials/${encodeURIComponent(mc.id)}/attempts`, { lang: language }));
       navigate(`/attempts/${encodeURIComponent(attempt.id)}`);
     } catch (e) {
       setError(e);
@@ -49,9 +54,21 @@ export function AssessmentPanel({ mc }) {
     );
   } else if (user.role === 'learner') {
     action = (
-      <p class="actions">
-        <button type="button" class="button" onClick={onStart} disabled={busy}>{t('assessment.take')}</button>
-      </p>
+      <>
+        {choices.length > 1 ? (
+          <div class="field">
+            <label class="field__label" for="attempt-language">{t('assessment.language')}</label>
+            <select id="attempt-language" class="field__control" value={language}
+              onChange={(e) => setLanguage(e.currentTarget.value)}>
+              {choices.map((code) => <option key={code} value={code}>{languageName(code)}</option>)}
+            </select>
+            <p class="field__hint">{t('assessment.languageHint')}</p>
+          </div>
+        ) : null}
+        <p class="actions">
+          <button type="button" class="button" onClick={onStart} disabled={busy}>{t('assessment.take')}</button>
+        </p>
+      </>
     );
   } else {
     action = <p class="muted">{t('assessment.learnersOnly')}</p>;

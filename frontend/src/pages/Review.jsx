@@ -1,5 +1,6 @@
 // The review page of an assigned reviewer (/microcredentials/{id}/review): the content of the
-// version in review beside the alliance's quality checklist, saved with PUT .../reviews/mine.
+// version in review, with its online assessment, beside the alliance's quality checklist, saved
+// with PUT .../reviews/mine.
 import { useState } from 'preact/hooks';
 import { ApiError, request } from '../api.js';
 import { t } from '../i18n/index.js';
@@ -10,6 +11,7 @@ import { Outcomes } from '../components/Outcomes.jsx';
 import { RoleGuard } from '../components/RoleGuard.jsx';
 import { Page } from '../components/Page.jsx';
 import { ElementFacts } from './MicrocredentialPage.jsx';
+import { VersionAssessment } from '../components/VersionAssessment.jsx';
 import { useLatestVersion } from '../versions.js';
 
 /** The criteria of the quality checklist, in the order the API expects them. */
@@ -181,7 +183,10 @@ function ReviewLoaded({ id, user }) {
         <Link href={`/microcredentials/${encodeURIComponent(id)}/versions`}>{t('editor.historyLink')}</Link>
       </p>
       <div class="review">
-        <VersionContent version={version} />
+        <div class="review__content-column">
+          <VersionContent version={version} />
+          <VersionAssessment id={id} number={version.version} />
+        </div>
         <Checklist id={id} version={version} user={user} onSaved={setVersion} />
       </div>
     </>

@@ -13,6 +13,7 @@ import { deliveryLanguagesText, stackabilityText, supervisionText, validityText 
 import { diffWords } from '../diff.js';
 import { eqfShort, participationLabel } from '../format.js';
 import { fetchVersion } from '../versions.js';
+import { fetchVersionAssessment, questionsText, rulesText } from '../components/VersionAssessment.jsx';
 import { VALIDATION_ROLES } from './ValidationQueue.jsx';
 
 const outcomesText = (v) => (v.learning_outcomes || [])
@@ -63,7 +64,12 @@ function Differences({ id, from, to }) {
   useEffect(() => {
     let current = true;
     setState({ loading: true, pair: null, error: null });
-    Promise.all([fetchVersion(id, from), fetchVersion(id, to)]).then(
+    // A reviewer may read the assessment only of the version it reviews, so a refused one compares as empty.
+    const assessmentOf = (number) => fetchVersionAssessment(id, number).catch((error) => {
+      if (error.status === 403) return null;
+      throw error;
+    });
+    Promise.all([fetchVersion(id, from), fetchVersion(id, to), assessmentOf(from), assessmentOf(to)]).then(
       (pair) => current && setState({ loading: false, pair, error: null }),
       (error) => current && setState({ loading: false, pair: null, error }),
     );
@@ -72,8 +78,10 @@ function Differences({ id, from, to }) {
 
   if (state.loading) return <Loading />;
   if (state.error) return <ErrorAlert error={state.error} />;
-  const [a, b] = state.pair;
+  const [a, b, assessmentA, assessmentB] = state.pair;
   const rows = comparedFields().map(([label, text]) => ({ label, before: text(a), after: text(b) }));
+  rows.push({ label: t('versionAssessment.diffRules'), before: rulesText(assessmentA), after: rulesText(assessmentB) });
+  rows.push({ label: t('versionAssessment.diffQuestions'), before: questionsText(assessmentA), after: questionsText(assessmentB) });
   const changed = rows.filter((row) => row.before !== row.after);
   const same = rows.filter((row) => row.before === row.after);
   return (
