@@ -1,10 +1,19 @@
 // The online assessment of a version in Chromium. An assigned reviewer reads the questions with
 // their correct answers beside the quality checklist. A learner takes the demo timber-frame
-// assessment in Spanish, with English for the questions that have no Spanish translation.
+// assessment in Spanish, with English for the questions that have no Spanish translation. An
+// editor translates a question of a new version on the micro-credential's page.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { assessmentActors, createDraft, onlineDraft, submitForReview } from '../lib/assessment.mjs';
+import {
+  assessmentActors,
+  createDraft,
+  onlineDraft,
+  openNewVersion,
+  publishThroughReview,
+  retirePublished,
+  submitForReview,
+} from '../lib/assessment.mjs';
 import { launchBrowser, newPage, saveScreenshot } from '../lib/browser.mjs';
 import { signInThroughForm } from '../lib/signin.mjs';
 import { baseUrl, createUser, demoMicrocredential } from '../lib/stack.mjs';
@@ -57,6 +66,44 @@ describe('assessment of a version in the browser', { timeout: 180000 }, () => {
     } finally {
       await page.close();
     }
+  });
+
+  test('editor translates a question', async () => {
+    const actors = await assessmentActors();
+    const body = onlineDraft(undefined, 1);
+    const draft = await createDraft(actors, body);
+    const path = `/api/v1/microcredentials/${draft.id}/assessment`;
+    assert.equal((await actors.editor.request('PUT', path, { json: { questions_per_outcome: 1 }, csrf: true })).status, 200);
+    const created = await actors.editor.post(`${path}/questions`, {
+      type: 'single_choice', prompt: 'Which kiln atmosphere gives copper red?', options: ['Oxidation', 'Reduction'], correct: 1, outcomes: [0],
+    });
+    assert.equal(created.status, 201, created.text);
+    await publishThroughReview(actors, draft.id);
+    await openNewVersion(actors, draft.id, body);
+
+    const page = await newPage(browser);
+    try {
+      await signInThroughForm(page, actors.editorAccount);
+      await page.goto(`${baseUrl}/microcredentials/${draft.id}`);
+      await page.getByRole('heading', { name: 'Translations of the questions of version 2' }).waitFor();
+      await page.getByLabel('Language of the translation').selectOption('es');
+      await page.getByLabel('Question in Spanish').fill('¿Qué atmósfera del horno da el rojo de cobre?');
+      await page.getByLabel('Translation of the option “Oxidation”').fill('Oxidación');
+      await page.getByLabel('Translation of the option “Reduction”').fill('Reducción');
+      await page.getByRole('button', { name: 'Save translation' }).click();
+      await page.getByText('Translation saved.').waitFor();
+      await saveScreenshot(page, 'assessment-translation-editor');
+    } finally {
+      await page.close();
+    }
+    const list = await actors.editor.get(`${path}/questions`);
+    assert.equal(list.json.version, 2);
+    const [translation] = list.json.items[0].translations;
+    assert.equal(translation.language, 'es');
+    assert.equal(translation.prompt, '¿Qué atmósfera del horno da el rojo de cobre?');
+    assert.deepEqual(translation.options, ['Oxidación', 'Reducción']);
+    assert.equal(list.json.items[0].correct, 1);
+    await retirePublished(actors);
   });
 
   test('learner takes assessment in Spanish', async () => {

@@ -50,6 +50,7 @@ export async function assessmentActors() {
     await createUser({ role: 'reviewer', organisationShortName: 'UAVR' }),
   ];
   return {
+    editorAccount,
     editor: await signedInClient(editorAccount),
     coordinator: await signedInClient(await createUser({ role: 'coordinator' })),
     reviewerAccounts,

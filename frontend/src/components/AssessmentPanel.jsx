@@ -1,13 +1,15 @@
 // The online assessment of a micro-credential on its page: the rules and the way in for learners,
 // and a link to the statistics for those who author the assessment.
 import { useState } from 'preact/hooks';
-import { getLang, languageName, t } from '../i18n/index.js';
+import { getLang, t } from '../i18n/index.js';
+import { languageLabel } from '../format.js';
 import { post, withQuery } from '../api.js';
 import { errorMessage } from '../errors.js';
 import { useApi } from '../hooks.js';
 import { Link, navigate } from '../router.jsx';
 import { useSession } from '../session.js';
 import { Alert, Facts } from './common.jsx';
+import { QuestionTranslations } from './QuestionTranslations.jsx';
 
 /** Whether `user` may read the statistics of an assessment of organisation `organisationId`. */
 function authorsAssessment(user, organisationId) {
@@ -29,7 +31,12 @@ export function AssessmentPanel({ mc }) {
   const org = mc.promoting_organisation;
   const here = `/microcredentials/${encodeURIComponent(mc.id)}`;
 
-  if (!rules || !rules.available) return null;
+  const authors = authorsAssessment(user, org && org.id);
+  const own = mc.language || 'en';
+  const translationLanguages = (mc.delivery_languages || []).filter((code) => code !== own);
+  const translations = authors ? <QuestionTranslations mc={mc} languages={translationLanguages} /> : null;
+
+  if (!rules || !rules.available) return translations;
 
   async function onStart() {
     setBusy(true);
@@ -60,7 +67,7 @@ export function AssessmentPanel({ mc }) {
             <label class="field__label" for="attempt-language">{t('assessment.language')}</label>
             <select id="attempt-language" class="field__control" value={language}
               onChange={(e) => setLanguage(e.currentTarget.value)}>
-              {choices.map((code) => <option key={code} value={code}>{languageName(code)}</option>)}
+              {choices.map((code) => <option key={code} value={code}>{languageLabel(code)}</option>)}
             </select>
             <p class="field__hint">{t('assessment.languageHint')}</p>
           </div>
@@ -89,9 +96,10 @@ export function AssessmentPanel({ mc }) {
       />
       {error ? <Alert>{errorMessage(error)}</Alert> : null}
       {action}
-      {authorsAssessment(user, org && org.id) ? (
+      {authors ? (
         <p><Link href={`${here}/assessment/statistics`}>{t('assessment.statisticsLink')}</Link></p>
       ) : null}
+      {translations}
     </section>
   );
 }
