@@ -1,6 +1,6 @@
 // Translations of the assessment questions, for the editors of a micro-credential. They act on
 // the latest version, which may change only while it is a draft or has changes requested. Each
-// field of a translation is optional; a learner sees the question's own text where it is empty.
+// field of a translation is optional; a learner reads the question's own text where it is empty.
 import { useState } from 'preact/hooks';
 import { request } from '../api.js';
 import { errorMessage } from '../errors.js';
