@@ -6,7 +6,7 @@
 # Usage: tests/run-node-suite.sh DIR COUNTS_FILE
 # Settings: MIC_TEST_ONLY, file names separated by spaces (./mic test FILE... sets it): only the
 #           files of DIR with one of these names run, and a DIR without any of them is skipped;
-#           MIC_TEST_TIMEOUT_MS (default 120000), the time limit of one test;
+#           MIC_TEST_TIMEOUT_MS (default 300000), the time limit of one test or describe block;
 #           MIC_SUITE_TIMEOUT_S (default 1800), the time limit of the whole suite.
 set -eu
 
@@ -16,7 +16,7 @@ if [ $# -ne 2 ]; then
 fi
 suite_dir=$1
 counts_file=$2
-test_timeout_ms=${MIC_TEST_TIMEOUT_MS:-120000}
+test_timeout_ms=${MIC_TEST_TIMEOUT_MS:-300000}
 suite_timeout_s=${MIC_SUITE_TIMEOUT_S:-1800}
 
 write_counts() {

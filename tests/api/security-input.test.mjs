@@ -231,17 +231,19 @@ describe('hostile input', () => {
     // and may be 200; it must still never reach a file outside the web root or fail.
     const dotSegments = ['..', '%2e%2e', '.'];
     const failures = [];
+    // The tables are compared once per route, around all of its traversals: comparing them
+    // around every request spawned over a thousand mariadb clients and took minutes.
     for (const route of routes.filter((candidate) => candidate.pattern.includes('/:'))) {
+      const before = await checksums();
       for (const traversal of [...traversals, ...dotSegments]) {
         const path = route.pattern.replace(/:[A-Za-z_]+/g, traversal);
-        const before = await checksums();
         const response = await send(route, path, route.json ? '{}' : undefined);
         const label = `${route.method} ${path}`;
         const inSegment = !dotSegments.includes(traversal);
         if ((inSegment && response.status < 400) || response.status >= 500) failures.push(`${label}: status ${response.status}`);
-        if (JSON.stringify(await checksums()) !== JSON.stringify(before)) failures.push(`${label}: changed data`);
         if (/root:|\/bin\/(ba)?sh/.test(response.text)) failures.push(`${label}: returned a system file`);
       }
+      if (JSON.stringify(await checksums()) !== JSON.stringify(before)) failures.push(`${route.method} ${route.pattern}: changed data`);
     }
     assert.deepEqual(failures, []);
   });
