@@ -64,6 +64,7 @@ describe('dashboard front page', { timeout: 120000 }, () => {
   test('queues and pass rates shown', async () => {
     await signInThroughForm(page, coordinatorAccount);
     await page.goto(`${baseUrl}/dashboard`);
+    await page.getByRole('heading', { name: 'Work queues', level: 1 }).waitFor();
     const queues = page.getByRole('region', { name: 'Micro-credentials waiting for validation' });
     await queues.waitFor();
 
