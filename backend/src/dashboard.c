@@ -1,9 +1,10 @@
 /*
- * dashboard.c: the coordinators' work queues, the audit log and the certificate figures.
+ * dashboard.c: the coordinators' work queues, the audit log and the figures.
  *
- * Figures count certificates by the time of issue, revoked ones included, because they count
- * what was issued. Each figure is JSON ({name, columns, rows}) or, with ?format=csv, RFC 4180
- * CSV with a header line.
+ * Certificate figures count certificates by the time of issue, revoked ones included, because
+ * they count what was issued. Pass-rate figures count finished attempts of online assessments:
+ * those scored as passed or failed. Months are calendar months in cfg.timezone. Each figure is
+ * JSON ({name, columns, rows}) or, with ?format=csv, RFC 4180 CSV with a header line.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +14,8 @@
 
 #define AUDIT_PER_PAGE 50
 
-void handle_dashboard_queues(struct req *r)
+/* Returns a new {items, total} of the confirmed applications that wait, or NULL on a DB error. */
+static json_t *application_queue_json(struct worker *w)
 {
 	static const char sql[] =
 	    "SELECT id, name, country, type, status, confirmed_at,"
@@ -21,10 +23,8 @@ void handle_dashboard_queues(struct req *r)
 	    " WHERE status IN ('submitted', 'info_requested') ORDER BY confirmed_at, id";
 	struct db_result res;
 
-	if (db_query(r->w, sql, NULL, 0, &res) != 0) {
-		reply_db_error(r);
-		return;
-	}
+	if (db_query(w, sql, NULL, 0, &res) != 0)
+		return NULL;
 	json_t *items = json_array();
 	for (size_t row = 0; row < res.rows; row++) {
 		json_t *item = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I}",
@@ -34,9 +34,23 @@ void handle_dashboard_queues(struct req *r)
 		json_set_time(item, "waiting_since", "waiting_since_on", db_cell(&res, row, 5));
 		json_array_append_new(items, item);
 	}
-	reply_json(r, 200, json_pack("{s:{s:o, s:I}}", "applications", "items", items, "total",
-	    (json_int_t)res.rows));
+	json_t *queue = json_pack("{s:o, s:I}", "items", items, "total", (json_int_t)res.rows);
 	db_result_free(&res);
+	return queue;
+}
+
+void handle_dashboard_queues(struct req *r)
+{
+	json_t *applications = application_queue_json(r->w);
+	json_t *microcredentials = applications ? validation_queues_json(r->w) : NULL;
+
+	if (!applications || !microcredentials) {
+		json_decref(applications);
+		reply_db_error(r);
+		return;
+	}
+	reply_json(r, 200, json_pack("{s:o, s:o}", "applications", applications,
+	    "microcredentials", microcredentials));
 }
 
 /* ---- Audit log ---- */
@@ -136,31 +150,210 @@ out:
 
 /* ---- Figures ---- */
 
+#define FIGURE_COLUMNS_MAX 5
+
+/*
+ * A figure is one SQL query. With by_local_month, its first column is a UTC time truncated to the
+ * minute and the other columns are counts, which figure_months() sums per calendar month in
+ * cfg.timezone, which MariaDB cannot do without its time zone tables. With pass_rate, the last
+ * column is computed from the two before it (attempts, passed) as a percentage with one decimal.
+ */
 struct figure {
 	const char *name;
-	const char *columns[3];
+	const char *columns[FIGURE_COLUMNS_MAX + 1];
 	const char *sql;
+	bool by_local_month;
+	bool pass_rate;
 };
+
+/* The latest version's title: micro-credentials made through validation have no title in the
+ * microcredentials row itself. */
+#define LATEST_TITLE(id) \
+	"(SELECT v.title FROM microcredential_versions v WHERE v.microcredential_id = " id \
+	" ORDER BY v.version DESC LIMIT 1)"
+
+/* Finished attempts are those scored as passed or failed. */
+#define FINISHED_ATTEMPT "a.status IN ('passed', 'failed')"
 
 static const struct figure figures[] = {
 	{ "certificates-per-month", { "month", "certificates", NULL },
-	  "SELECT DATE_FORMAT(issued_at, '%Y-%m'), COUNT(*) FROM certificates"
-	  " GROUP BY 1 ORDER BY 1" },
-	{ "certificates-per-microcredential", { "microcredential_id", "title", "certificates" },
-	  /* The title of the latest version: micro-credentials made through validation have no
-	   * title in the microcredentials row itself. */
-	  "SELECT c.microcredential_id, (SELECT v.title FROM microcredential_versions v"
-	  " WHERE v.microcredential_id = c.microcredential_id ORDER BY v.version DESC LIMIT 1),"
-	  " COUNT(*) FROM certificates c GROUP BY c.microcredential_id ORDER BY 3 DESC, 2" },
-	{ "certificates-per-organisation", { "organisation_id", "organisation", "certificates" },
+	  "SELECT DATE_FORMAT(issued_at, '%Y-%m-%d %H:%i:00'), COUNT(*) FROM certificates"
+	  " GROUP BY 1 ORDER BY 1", true, false },
+	{ "certificates-per-microcredential", { "microcredential_id", "title", "certificates", NULL },
+	  "SELECT c.microcredential_id, " LATEST_TITLE("c.microcredential_id") ","
+	  " COUNT(*) FROM certificates c GROUP BY c.microcredential_id ORDER BY 3 DESC, 2", false, false },
+	{ "certificates-per-organisation", { "organisation_id", "organisation", "certificates", NULL },
 	  "SELECT c.promoting_organisation_id, o.name, COUNT(*) FROM certificates c"
 	  " JOIN organisations o ON o.id = c.promoting_organisation_id"
-	  " GROUP BY c.promoting_organisation_id, o.name ORDER BY 3 DESC, o.name" },
-	{ "certificates-per-country", { "country", "country_name", "certificates" },
+	  " GROUP BY c.promoting_organisation_id, o.name ORDER BY 3 DESC, o.name", false, false },
+	{ "certificates-per-country", { "country", "country_name", "certificates", NULL },
 	  "SELECT o.country, k.name, COUNT(*) FROM certificates c"
 	  " JOIN organisations o ON o.id = c.promoting_organisation_id"
-	  " LEFT JOIN countries k ON k.code = o.country GROUP BY o.country, k.name ORDER BY 3 DESC, 1" },
+	  " LEFT JOIN countries k ON k.code = o.country GROUP BY o.country, k.name ORDER BY 3 DESC, 1",
+	  false, false },
+	{ "pass-rates-per-microcredential",
+	  { "microcredential_id", "title", "attempts", "passed", "pass_rate_percent", NULL },
+	  "SELECT a.microcredential_id, " LATEST_TITLE("a.microcredential_id") ","
+	  " COUNT(*), SUM(a.status = 'passed') FROM assessment_attempts a WHERE " FINISHED_ATTEMPT
+	  " GROUP BY a.microcredential_id ORDER BY 2, 1", false, true },
+	/* An attempt counts in the month it was scored (submitted_at, which scoring sets). */
+	{ "pass-rates-per-month", { "month", "attempts", "passed", "pass_rate_percent", NULL },
+	  "SELECT DATE_FORMAT(COALESCE(a.submitted_at, a.deadline_at), '%Y-%m-%d %H:%i:00'), COUNT(*),"
+	  " SUM(a.status = 'passed') FROM assessment_attempts a WHERE " FINISHED_ATTEMPT
+	  " GROUP BY 1 ORDER BY 1", true, true },
 };
+
+/* The rows of a figure as text, each cell owned by the table (NULL for SQL NULL). */
+struct figure_table {
+	size_t rows;
+	size_t cols;
+	char **cells;
+};
+
+static void figure_table_free(struct figure_table *t)
+{
+	for (size_t i = 0; t->cells && i < t->rows * t->cols; i++)
+		free(t->cells[i]);
+	free(t->cells);
+	memset(t, 0, sizeof *t);
+}
+
+static const char *figure_cell(const struct figure_table *t, size_t row, size_t col)
+{
+	return t->cells[row * t->cols + col];
+}
+
+static void figure_table_init(struct figure_table *t, size_t rows, size_t cols)
+{
+	t->rows = rows;
+	t->cols = cols;
+	t->cells = calloc(rows * cols > 0 ? rows * cols : 1, sizeof *t->cells);
+	if (!t->cells)
+		abort();
+}
+
+static void figure_cell_set(struct figure_table *t, size_t row, size_t col, const char *value)
+{
+	char *copy = value ? strdup(value) : NULL;
+
+	if (value && !copy)
+		abort();
+	free(t->cells[row * t->cols + col]);
+	t->cells[row * t->cols + col] = copy;
+}
+
+static size_t figure_column_count(const struct figure *f)
+{
+	size_t n = 0;
+
+	while (n < FIGURE_COLUMNS_MAX && f->columns[n])
+		n++;
+	return n;
+}
+
+/* Counts summed over one calendar month in cfg.timezone. */
+struct month_total {
+	char month[8];
+	long long counts[FIGURE_COLUMNS_MAX];
+};
+
+static int month_total_compare(const void *a, const void *b)
+{
+	return strcmp(((const struct month_total *)a)->month, ((const struct month_total *)b)->month);
+}
+
+/*
+ * Fills t, of table_cols columns, from res, whose rows are (UTC minute, count, ...), with one row
+ * per local month in ascending order: (month, summed counts, then empty cells). A month boundary in any zone whose offset is a whole
+ * number of minutes falls between two minutes, so summing per minute loses nothing.
+ */
+static int figure_months(const struct db_result *res, size_t count_cols, size_t table_cols,
+    struct figure_table *t)
+{
+	struct month_total *months = calloc(res->rows ? res->rows : 1, sizeof *months);
+	size_t used = 0;
+
+	if (!months)
+		abort();
+	for (size_t row = 0; row < res->rows; row++) {
+		time_t at;
+		char month[8];
+
+		if (time_parse_db(db_cell(res, row, 0), &at) != 0) {
+			free(months);
+			return -1;
+		}
+		time_format_local_month(at, month);
+		/* Rows come in time order, so the month is nearly always the last one seen. */
+		size_t m = used;
+		while (m > 0 && strcmp(months[m - 1].month, month) != 0)
+			m--;
+		if (m == 0) {
+			snprintf(months[used].month, sizeof months[used].month, "%s", month);
+			m = ++used;
+		}
+		for (size_t c = 0; c < count_cols; c++)
+			months[m - 1].counts[c] += db_cell_int(res, row, c + 1);
+	}
+	qsort(months, used, sizeof *months, month_total_compare);
+
+	figure_table_init(t, used, table_cols);
+	for (size_t row = 0; row < used; row++) {
+		char number[24];
+
+		figure_cell_set(t, row, 0, months[row].month);
+		for (size_t c = 0; c < count_cols; c++) {
+			snprintf(number, sizeof number, "%lld", months[row].counts[c]);
+			figure_cell_set(t, row, c + 1, number);
+		}
+	}
+	free(months);
+	return 0;
+}
+
+static void figure_copy(const struct db_result *res, size_t cols, struct figure_table *t)
+{
+	figure_table_init(t, res->rows, cols);
+	for (size_t row = 0; row < res->rows; row++)
+		for (size_t c = 0; c < cols && c < res->cols; c++)
+			figure_cell_set(t, row, c, db_cell(res, row, c));
+}
+
+/* Writes passed / attempts as a percentage rounded half up to one decimal, e.g. "66.7". */
+static void pass_rate_format(long long attempts, long long passed, char out[48])
+{
+	long long tenths = attempts > 0 ? (passed * 1000 + attempts / 2) / attempts : 0;
+
+	snprintf(out, 48, "%lld.%lld", tenths / 10, tenths % 10);
+}
+
+/* Runs the figure's query into t; -1 on a database error. */
+static int figure_load(struct worker *w, const struct figure *f, struct figure_table *t)
+{
+	size_t cols = figure_column_count(f);
+	size_t computed = f->pass_rate ? 1 : 0;
+	struct db_result res;
+	int rc = 0;
+
+	if (db_query(w, f->sql, NULL, 0, &res) != 0)
+		return -1;
+	if (f->by_local_month)
+		rc = figure_months(&res, cols - 1 - computed, cols, t);
+	else
+		figure_copy(&res, cols, t);
+	db_result_free(&res);
+	if (rc != 0 || !f->pass_rate)
+		return rc;
+	for (size_t row = 0; row < t->rows; row++) {
+		const char *attempts = figure_cell(t, row, cols - 3);
+		const char *passed = figure_cell(t, row, cols - 2);
+		char rate[48];
+
+		pass_rate_format(attempts ? atoll(attempts) : 0, passed ? atoll(passed) : 0, rate);
+		figure_cell_set(t, row, cols - 1, rate);
+	}
+	return 0;
+}
 
 /* Appends one CSV field, quoted when it contains a comma, quote or line break (RFC 4180). */
 static void csv_field(struct buf *out, const char *value)
@@ -184,29 +377,23 @@ static void csv_field(struct buf *out, const char *value)
 	buf_putc(out, '"');
 }
 
-static size_t figure_column_count(const struct figure *f)
-{
-	return f->columns[2] ? 3 : 2;
-}
-
-static void figure_csv_reply(struct req *r, const struct figure *f, const struct db_result *res)
+static void figure_csv_reply(struct req *r, const struct figure *f, const struct figure_table *t)
 {
 	struct buf out;
-	size_t cols = figure_column_count(f);
 	char disposition[128];
 
 	buf_init(&out);
-	for (size_t c = 0; c < cols; c++) {
+	for (size_t c = 0; c < t->cols; c++) {
 		if (c)
 			buf_putc(&out, ',');
 		csv_field(&out, f->columns[c]);
 	}
 	buf_puts(&out, "\r\n");
-	for (size_t row = 0; row < res->rows; row++) {
-		for (size_t c = 0; c < cols; c++) {
+	for (size_t row = 0; row < t->rows; row++) {
+		for (size_t c = 0; c < t->cols; c++) {
 			if (c)
 				buf_putc(&out, ',');
-			csv_field(&out, db_cell(res, row, c));
+			csv_field(&out, figure_cell(t, row, c));
 		}
 		buf_puts(&out, "\r\n");
 	}
@@ -216,26 +403,42 @@ static void figure_csv_reply(struct req *r, const struct figure *f, const struct
 	buf_free(&out);
 }
 
-static void figure_json_reply(struct req *r, const struct figure *f, const struct db_result *res)
+static bool column_is_integer(const char *name)
 {
-	size_t cols = figure_column_count(f);
+	static const char *const names[] = {
+		"certificates", "microcredential_id", "organisation_id", "attempts", "passed",
+	};
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(name, names[i]) == 0)
+			return true;
+	return false;
+}
+
+static json_t *figure_value_json(const char *column, const char *value)
+{
+	if (!value)
+		return json_null();
+	if (column_is_integer(column))
+		return json_integer(atoll(value));
+	if (strcmp(column, "pass_rate_percent") == 0)
+		return json_real(atof(value));
+	return json_string(value);
+}
+
+static void figure_json_reply(struct req *r, const struct figure *f, const struct figure_table *t)
+{
 	json_t *columns = json_array();
 	json_t *rows = json_array();
 
-	for (size_t c = 0; c < cols; c++)
+	for (size_t c = 0; c < t->cols; c++)
 		json_array_append_new(columns, json_string(f->columns[c]));
-	for (size_t row = 0; row < res->rows; row++) {
+	for (size_t row = 0; row < t->rows; row++) {
 		json_t *obj = json_object();
 
-		for (size_t c = 0; c < cols; c++) {
-			const char *value = db_cell(res, row, c);
-			bool number = strcmp(f->columns[c], "certificates") == 0 ||
-			    strcmp(f->columns[c], "microcredential_id") == 0 ||
-			    strcmp(f->columns[c], "organisation_id") == 0;
-
-			json_object_set_new(obj, f->columns[c], !value ? json_null() :
-			    number ? json_integer(atoll(value)) : json_string(value));
-		}
+		for (size_t c = 0; c < t->cols; c++)
+			json_object_set_new(obj, f->columns[c],
+			    figure_value_json(f->columns[c], figure_cell(t, row, c)));
 		json_array_append_new(rows, obj);
 	}
 	reply_json(r, 200, json_pack("{s:s, s:o, s:o}", "name", f->name, "columns", columns, "rows", rows));
@@ -245,30 +448,31 @@ void handle_figure(struct req *r)
 {
 	const struct figure *f = NULL;
 	char *format = req_query(r, "format");
-	struct db_result res;
+	struct figure_table table = { 0 };
 
 	for (size_t i = 0; i < sizeof figures / sizeof figures[0]; i++)
 		if (strcmp(r->params[0], figures[i].name) == 0)
 			f = &figures[i];
 	if (!f) {
 		reply_error(r, 404, "not_found", NULL, "no figure has this name; use certificates-per-month, "
-		    "certificates-per-microcredential, certificates-per-organisation or certificates-per-country");
+		    "certificates-per-microcredential, certificates-per-organisation, "
+		    "certificates-per-country, pass-rates-per-microcredential or pass-rates-per-month");
 		goto out;
 	}
 	if (format && strcmp(format, "csv") != 0 && strcmp(format, "json") != 0) {
 		reply_error(r, 400, "invalid_field", "format", "format must be json or csv");
 		goto out;
 	}
-	if (db_query(r->w, f->sql, NULL, 0, &res) != 0) {
+	if (figure_load(r->w, f, &table) != 0) {
 		reply_db_error(r);
 		goto out;
 	}
 	if (format && strcmp(format, "csv") == 0)
-		figure_csv_reply(r, f, &res);
+		figure_csv_reply(r, f, &table);
 	else
-		figure_json_reply(r, f, &res);
-	db_result_free(&res);
+		figure_json_reply(r, f, &table);
 
 out:
+	figure_table_free(&table);
 	free(format);
 }

@@ -91,6 +91,7 @@ int time_parse_db(const char *s, time_t *out) MIC_NODISCARD;   /* "YYYY-MM-DD HH
 void time_format_iso(time_t t, char out[32]);                    /* "2026-12-04T20:30:00Z" */
 void time_format_db(time_t t, char out[32]);                     /* "2026-12-04 20:30:00" */
 void time_format_local_date(time_t t, char out[16]);             /* calendar day in cfg.timezone */
+void time_format_local_month(time_t t, char out[8]);             /* "2026-02", month in cfg.timezone */
 int time_parse_iso(const char *s, time_t *out) MIC_NODISCARD;   /* date or date-time with Z/offset */
 
 /* ids.c */
@@ -610,6 +611,9 @@ void handle_application_request_information(struct req *r);
 void handle_dashboard_queues(struct req *r);
 void handle_audit_list(struct req *r);
 void handle_figure(struct req *r);
+/* validation_queues.c: returns a new {awaiting_reviewers, reviews_outstanding,
+ * awaiting_decision}, each {items, total}, or NULL when the database fails. */
+json_t *validation_queues_json(struct worker *w);
 /* microcredentials.c: versions and the reader's language */
 enum mc_version_pick {
 	MC_VERSION_PUBLISHED,         /* the version the catalogue shows */

@@ -156,3 +156,11 @@ void time_format_local_date(time_t t, char out[16])
 	localtime_r(&t, &tm);
 	strftime(out, 16, "%Y-%m-%d", &tm);
 }
+
+void time_format_local_month(time_t t, char out[8])
+{
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	strftime(out, 8, "%Y-%m", &tm);
+}

@@ -110,7 +110,7 @@ describe('joining flow and dashboard', { timeout: 240000 }, () => {
     await signInThroughForm(desk, coordinatorAccount, '/dashboard');
     await desk.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).waitFor();
     const card = desk.getByRole('article', { name: orgName });
-    await card.getByText('Waiting 0 hours').waitFor();
+    await card.getByText('Waiting less than an hour').waitFor();
     await card.getByText(contactEmail, { exact: false }).waitFor();
     await saveScreenshot(desk, 'dashboard-1-applications');
     await card.getByRole('button', { name: `Approve ${orgName}` }).click();
@@ -231,7 +231,9 @@ describe('joining flow and dashboard', { timeout: 240000 }, () => {
       const csv = await desk.evaluate((url) => fetch(url).then((r) => r.text()), href);
       assert.match(csv.split('\r\n')[0], /certificates$/);
     }
-    assert.equal(await desk.locator('.chart').count(), 4);
+    // The pass-rate figures draw a chart only once some attempt is finished, which other suites
+    // running at the same time may or may not have done.
+    assert.ok(await desk.locator('.chart').count() >= 4, 'a certificate figure has no chart');
     const label = desk.locator('.chart').nth(1).getByRole('rowheader', { name: INSULATION_TITLE });
     await label.waitFor();
     const styled = await desk.locator('.figures [style]').count();

@@ -88,11 +88,42 @@ static void test_local_date(void)
 	CHECK_STR(day, "2026-10-24");
 }
 
+/* The month of an instant in Europe/Brussels, at month and year ends and both DST changes. */
+static void test_local_month(void)
+{
+	static const struct {
+		const char *utc;
+		const char *month;
+	} cases[] = {
+		{ "2026-01-31 22:59:59", "2026-01" },
+		{ "2026-01-31 23:30:00", "2026-02" },
+		{ "2026-12-31 22:59:59", "2026-12" },
+		{ "2026-12-31 23:00:00", "2027-01" },
+		/* Summer time (UTC+2) starts on 2026-03-29, so 2026-03-31 22:00 UTC is midnight of April 1. */
+		{ "2026-03-31 21:59:59", "2026-03" },
+		{ "2026-03-31 22:00:00", "2026-04" },
+		/* Winter time (UTC+1) is back on 2026-10-25, so October 31 ends at 23:00 UTC. */
+		{ "2026-10-31 22:59:59", "2026-10" },
+		{ "2026-10-31 23:00:00", "2026-11" },
+	};
+	time_t t;
+	char month[8];
+
+	setenv("TZ", "Europe/Brussels", 1);
+	tzset();
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		CHECK(time_parse_db(cases[i].utc, &t) == 0);
+		time_format_local_month(t, month);
+		CHECK_STR(month, cases[i].month);
+	}
+}
+
 int main(void)
 {
 	test_parse_db();
 	test_parse_iso();
 	test_parse_iso_range();
 	test_local_date();
+	test_local_month();
 	return check_summary("timefmt");
 }

@@ -7,13 +7,11 @@ import { Alert, ErrorAlert, Facts, Loading } from '../../components/common.jsx';
 import { Field } from '../../components/Field.jsx';
 import { countryName } from '../../format.js';
 import { organisationTypeLabel } from '../../membership.js';
+import { FIGURES, Figure } from './Figures.jsx';
 import { DashboardFrame } from './Frame.jsx';
+import { ValidationQueues, ageText } from './ValidationQueues.jsx';
 
-/** "3 days" for waits of a day or more, else "5 hours". */
-function ageText(hours) {
-  return hours >= 24 ? t('applications.ageDays', { count: Math.floor(hours / 24) })
-    : t('applications.ageHours', { count: hours });
-}
+const PASS_RATES = FIGURES.find((figure) => figure.name === 'pass-rates-per-microcredential');
 
 /** Reject or ask for information: a text that the applicant receives, then a send button. */
 function MessageForm({ id, label, hint, submit, onSend, onCancel }) {
@@ -132,7 +130,10 @@ function ApplicationCard({ application, onDecided }) {
   );
 }
 
-/** The work queue: confirmed applications that wait for a decision, the oldest first. */
+/**
+ * The work queues: micro-credential versions that wait for validation, then confirmed
+ * applications that wait for a decision, each the oldest first.
+ */
 function Queue() {
   const queue = useApi('/api/v1/dashboard/queues');
   const details = useApi('/api/v1/applications');
@@ -152,11 +153,15 @@ function Queue() {
   const items = queue.data.applications.items.map((q) => ({ ...(byId.get(q.id) || {}), ...q }));
   return (
     <>
-      <p class="notice" role="status">{notice}</p>
-      <p class="result-count">{t('applications.count', { count: items.length })}</p>
-      <ul class="applications">
-        {items.map((a) => <ApplicationCard key={a.id} application={a} onDecided={decided} />)}
-      </ul>
+      <ValidationQueues queues={queue.data.microcredentials} />
+      <section aria-labelledby="application-queue">
+        <h2 id="application-queue">{t('applications.queueTitle')}</h2>
+        <p class="notice" role="status">{notice}</p>
+        <p class="result-count">{t('applications.count', { count: items.length })}</p>
+        <ul class="applications">
+          {items.map((a) => <ApplicationCard key={a.id} application={a} onDecided={decided} />)}
+        </ul>
+      </section>
     </>
   );
 }
@@ -164,7 +169,12 @@ function Queue() {
 export function DashboardApplications({ loc }) {
   return (
     <DashboardFrame loc={loc} section="applications">
-      {() => <Queue />}
+      {() => (
+        <>
+          <Queue />
+          <Figure figure={PASS_RATES} />
+        </>
+      )}
     </DashboardFrame>
   );
 }
