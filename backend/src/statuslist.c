@@ -95,7 +95,11 @@ static int list_assigned(struct worker *w, int list, long long *assigned)
 	return 0;
 }
 
-/* Creates list unless it exists; a concurrent issuer creating the same list is not an error. */
+/*
+ * Creates list unless it exists; a concurrent issuer creating the same list is not an error.
+ * NOTE: while another transaction that created the same list is still open, this insert waits for
+ * it, up to the session's innodb_lock_wait_timeout. That happens once per new list only.
+ */
 static int list_open(struct worker *w, int list)
 {
 	static const char sql[] = "INSERT IGNORE INTO status_lists (id, size, bits) VALUES (?, ?, REPEAT(x'00', ?))";

@@ -120,6 +120,27 @@ describe('status lists', () => {
     assert.equal(String(row[0][1]), revoked.credentialStatus.statusListIndex);
   });
 
+  test('new list opens at half full', async () => {
+    const newest = Number(await sqlValue('SELECT MAX(id) FROM status_lists'));
+    const assigned = Number(await sqlValue(`SELECT COALESCE(SUM(assigned), 0) FROM status_list_usage WHERE status_list = ${newest}`));
+    // A row of a shard no worker uses brings the newest list to one entry below half full.
+    await sql(`INSERT INTO status_list_usage (status_list, shard, assigned) VALUES (${newest}, -99, ${LIST_SIZE / 2 - 1 - assigned})`);
+    try {
+      const last = await issueCertificate(coordinator, { microcredential_id: microcredential.id });
+      const first = await issueCertificate(coordinator, { microcredential_id: microcredential.id });
+      const lastStatus = (await downloadCredential(last.id)).credentialStatus;
+      const firstStatus = (await downloadCredential(first.id)).credentialStatus;
+      assert.equal(lastStatus.statusListCredential, `${baseUrl}/status/${newest}`);
+      assert.equal(firstStatus.statusListCredential, `${baseUrl}/status/${newest + 1}`);
+      const list = await fetchStatusList(firstStatus.statusListCredential);
+      assert.deepEqual(list.type, ['VerifiableCredential', 'BitstringStatusListCredential']);
+      const result = await verifyIndependently(await downloadCredential(first.id));
+      assert.equal(result.verified, true, String(result.error));
+    } finally {
+      await sql(`DELETE FROM status_list_usage WHERE shard = -99`);
+    }
+  });
+
   test('unreachable status list is not checked', async () => {
     const cert = await issueCertificate(coordinator, { microcredential_id: microcredential.id });
     const credential = await downloadCredential(cert.id);
