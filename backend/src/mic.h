@@ -482,8 +482,26 @@ int credential_issue(struct worker *w, struct credential_input *in, struct evp_p
 struct evp_pkey_st *current_signing_key_or_reply(struct req *r, char key_id[SIGNING_KEY_ID_MAX]);
 
 /* statuslist.c: Bitstring Status Lists of revocations. */
-/* Reserves the next free entry; call inside the issuing transaction. */
-int status_list_assign(struct worker *w, int *list, int *index) MIC_NODISCARD;
+/* The specification's minimum size, 16 KiB of bits, so a list hides which entry is looked at. */
+#define STATUS_LIST_SIZE 131072
+/* A new list opens once half the entries of the newest one are assigned. Below that, each random
+ * draw is free with probability above one half, so 16 draws all clash with probability below 2e-5. */
+#define STATUS_LIST_FILL_LIMIT (STATUS_LIST_SIZE / 2)
+#define STATUS_LIST_MAX_TRIES 16
+/*
+ * Reserves a random free entry of the newest list below STATUS_LIST_FILL_LIMIT for the
+ * certificate row certificate_id and stores it there; call inside the issuing transaction.
+ */
+int status_list_assign(struct worker *w, const char *certificate_id, int *list, int *index) MIC_NODISCARD;
+/* A uniformly random index in [0, STATUS_LIST_SIZE), or -1 when the random generator fails. */
+int status_list_random_index(void);
+bool status_list_over_threshold(long long assigned);
+/*
+ * Draws up to max_tries random indexes and calls take(ctx, index) on each until it returns 1
+ * (claimed: *index is set, returns 0). take returns 0 for a taken entry and -1 on an error.
+ * Returns 1 when every draw was taken and -1 on an error.
+ */
+int status_list_choose(int (*take)(void *ctx, int index), void *ctx, int max_tries, int *index);
 /* Sets the revocation bit of an entry; call inside the revoking transaction. */
 int status_list_revoke(struct worker *w, int list, int index) MIC_NODISCARD;
 bool status_list_bit(const unsigned char *bits, size_t len, int index);

@@ -1,8 +1,9 @@
 /*
  * statuslist.c: W3C Bitstring Status Lists of revoked certificates, at /status/{list}.
  *
- * Every certificate gets a bit in a list at issue; revoking sets the bit in the same transaction
- * as the certificate row. A verifier fetches the whole list, so the server never learns which
+ * Every certificate gets a bit at a random free index of the newest list at issue, so indexes
+ * reveal nothing about issuing order or volume. Revoking sets the bit in the same transaction as
+ * the certificate row. A verifier fetches the whole list, so the server never learns which
  * certificate is being checked. The list is served as a BitstringStatusListCredential whose
  * encodedList is "u" + base64url (no padding) of the GZIP-compressed bitstring, signed like the
  * certificates. The signed form is rebuilt on the first request after a change and stored.
@@ -11,46 +12,155 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <mysqld_error.h>
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 #include <zlib.h>
 
 #include "mic.h"
 
-/* The specification's minimum size, 16 KiB of bits, so a list hides which entry is looked at. */
-#define STATUS_LIST_SIZE 131072
 #define STATUS_LIST_BYTES (STATUS_LIST_SIZE / 8)
 
-int status_list_assign(struct worker *w, int *list, int *index)
+int status_list_random_index(void)
 {
-	static const char open_sql[] =
-	    "SELECT id, next_index FROM status_lists WHERE next_index < size ORDER BY id DESC LIMIT 1"
-	    " FOR UPDATE";
-	static const char create_sql[] =
-	    "INSERT INTO status_lists (id, size, bits)"
-	    " SELECT COALESCE(MAX(id), 0) + 1, ?, REPEAT(x'00', ?) FROM status_lists";
-	static const char advance_sql[] = "UPDATE status_lists SET next_index = next_index + 1 WHERE id = ?";
-	struct db_result res;
-	int rc = -1;
+	uint32_t v;
 
-	if (db_query(w, open_sql, NULL, 0, &res) != 0)
+	if (RAND_bytes((unsigned char *)&v, sizeof v) != 1)
 		return -1;
-	if (res.rows == 0) {
-		db_result_free(&res);
-		struct db_param params[] = { P_INT(STATUS_LIST_SIZE), P_INT(STATUS_LIST_BYTES) };
-		if (db_exec(w, create_sql, params, 2, NULL, NULL) != 0 ||
-		    db_query(w, open_sql, NULL, 0, &res) != 0)
+	/* The list size is a power of two, so the remainder is uniform. */
+	return (int)(v % STATUS_LIST_SIZE);
+}
+
+bool status_list_over_threshold(long long assigned)
+{
+	return assigned >= STATUS_LIST_FILL_LIMIT;
+}
+
+int status_list_choose(int (*take)(void *ctx, int index), void *ctx, int max_tries, int *index)
+{
+	for (int i = 0; i < max_tries; i++) {
+		int candidate = status_list_random_index();
+		if (candidate < 0)
 			return -1;
-		if (res.rows == 0)
-			goto out;
+		int taken = take(ctx, candidate);
+		if (taken < 0)
+			return -1;
+		if (taken == 1) {
+			*index = candidate;
+			return 0;
+		}
 	}
-	/* NOTE: indexes are handed out in order, so an index tells roughly when a certificate was issued. */
-	*list = (int)db_cell_int(&res, 0, 0);
-	*index = (int)db_cell_int(&res, 0, 1);
-	struct db_param advance[] = { P_INT(*list) };
-	rc = db_exec(w, advance_sql, advance, 1, NULL, NULL);
-out:
+	return 1;
+}
+
+struct entry_claim {
+	struct worker *w;
+	const char *certificate_id;
+	int list;
+};
+
+/*
+ * Claims entry index of claim->list for the certificate. The unique key (status_list, status_index)
+ * rejects an entry that another certificate has. An entry claimed by a transaction that has not
+ * committed yet counts as taken at once (lock wait timeout 0), so an issuer does not wait for the
+ * end of a long bulk issue that drew the same entry. Returns 1 when claimed, 0 on a clash.
+ * NOTE: db.c logs that lock wait timeout (errno 1205) as a db_error line although it is expected here.
+ */
+static int claim_entry(void *ctx, int index)
+{
+	static const char sql[] =
+	    "SET STATEMENT innodb_lock_wait_timeout = 0 FOR"
+	    " UPDATE certificates SET status_list = ?, status_index = ? WHERE id = ?";
+	struct entry_claim *claim = ctx;
+	unsigned long long affected = 0;
+
+	struct db_param params[] = { P_INT(claim->list), P_INT(index), P_TEXT(claim->certificate_id) };
+	if (db_exec(claim->w, sql, params, 3, &affected, NULL) == 0)
+		return affected == 1 ? 1 : -1;
+	unsigned int err = db_errno(claim->w);
+	return err == ER_DUP_ENTRY || err == ER_LOCK_WAIT_TIMEOUT ? 0 : -1;
+}
+
+/* Sets *assigned to the number of entries assigned in list, counting every worker's share. */
+static int list_assigned(struct worker *w, int list, long long *assigned)
+{
+	static const char sql[] = "SELECT COALESCE(SUM(assigned), 0) FROM status_list_usage WHERE status_list = ?";
+	struct db_result res;
+
+	struct db_param params[] = { P_INT(list) };
+	if (db_query(w, sql, params, 1, &res) != 0)
+		return -1;
+	*assigned = res.rows ? db_cell_int(&res, 0, 0) : 0;
 	db_result_free(&res);
-	return rc;
+	return 0;
+}
+
+/*
+ * Creates list unless it exists; a concurrent issuer creating the same list is not an error.
+ * NOTE: while another transaction that created the same list is still open, this insert waits for
+ * it, up to the session's innodb_lock_wait_timeout. That happens once per new list only.
+ */
+static int list_open(struct worker *w, int list)
+{
+	static const char sql[] = "INSERT IGNORE INTO status_lists (id, size, bits) VALUES (?, ?, REPEAT(x'00', ?))";
+
+	struct db_param params[] = { P_INT(list), P_INT(STATUS_LIST_SIZE), P_INT(STATUS_LIST_BYTES) };
+	return db_exec(w, sql, params, 3, NULL, NULL);
+}
+
+/* Sets *list to the newest list below the fill threshold, opening a new list when there is none. */
+static int list_current(struct worker *w, int *list)
+{
+	static const char newest_sql[] = "SELECT COALESCE(MAX(id), 0) FROM status_lists";
+	struct db_result res;
+	long long assigned = 0;
+
+	if (db_query(w, newest_sql, NULL, 0, &res) != 0)
+		return -1;
+	*list = res.rows ? (int)db_cell_int(&res, 0, 0) : 0;
+	db_result_free(&res);
+	if (*list == 0) {
+		*list = 1;
+		return list_open(w, *list);
+	}
+	/* A list opened by a transaction that committed after this one's snapshot is invisible to the
+	 * SELECT above, so the walk goes on through the ids until a list has room. */
+	for (;;) {
+		if (list_assigned(w, *list, &assigned) != 0)
+			return -1;
+		if (!status_list_over_threshold(assigned))
+			return 0;
+		*list += 1;
+		if (list_open(w, *list) != 0)
+			return -1;
+	}
+}
+
+int status_list_assign(struct worker *w, const char *certificate_id, int *list, int *index)
+{
+	static const char count_sql[] =
+	    "INSERT INTO status_list_usage (status_list, shard, assigned) VALUES (?, ?, 1)"
+	    " ON DUPLICATE KEY UPDATE assigned = assigned + 1";
+	struct entry_claim claim = { .w = w, .certificate_id = certificate_id };
+
+	if (list_current(w, &claim.list) != 0)
+		return -1;
+	int rc = status_list_choose(claim_entry, &claim, STATUS_LIST_MAX_TRIES, index);
+	if (rc == 1) {
+		/* Every draw clashed, so the list is fuller than its count shows, because of counts not
+		 * yet committed by other issuers. The next list has room. */
+		log_event(LOG_WARN, NULL, "event=status_list_crowded list=%d tries=%d", claim.list,
+		    STATUS_LIST_MAX_TRIES);
+		claim.list += 1;
+		if (list_open(w, claim.list) != 0)
+			return -1;
+		rc = status_list_choose(claim_entry, &claim, STATUS_LIST_MAX_TRIES, index);
+	}
+	if (rc != 0)
+		return -1;
+	*list = claim.list;
+	struct db_param count[] = { P_INT(claim.list), P_INT(w->index) };
+	return db_exec(w, count_sql, count, 2, NULL, NULL);
 }
 
 int status_list_revoke(struct worker *w, int list, int index)

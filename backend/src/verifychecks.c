@@ -246,7 +246,11 @@ static const char *certificate_id_of_url(const char *url)
 	return id_certificate_valid(url + base + 3) ? url + base + 3 : NULL;
 }
 
-/* Checks the credential's status list entry against the alliance's own lists. */
+/*
+ * Checks the credential's status list entry against the alliance's own lists, read from the
+ * database. No list is ever fetched over the network, so an entry pointing anywhere else, even to
+ * a list that a verifier elsewhere could reach, is reported as not checked.
+ */
 static void status_check_add(struct worker *w, json_t *checks, const json_t *status)
 {
 	static const char sql[] = "SELECT bits FROM status_lists WHERE id = ?";
@@ -260,14 +264,23 @@ static void status_check_add(struct worker *w, json_t *checks, const json_t *sta
 	    strncmp(list_url + base, "/status/", 8) != 0 || parse_long(list_url + base + 8, 1, 1000000, &list) != 0 ||
 	    parse_long(index_text, 0, 1 << 30, &index) != 0) {
 		check_add(checks, "revocation", "not_checked",
-		    "The credential does not point to a status list of the alliance, so revocation could not be checked.");
+		    "The credential's status list is not one of the alliance's, and this service does not fetch status "
+		    "lists from other servers, so revocation could not be checked.");
 		return;
 	}
 	struct db_param params[] = { P_INT(list) };
 	if (db_query(w, sql, params, 1, &res) != 0 || res.rows == 0) {
 		db_result_free(&res);
 		check_add(checks, "revocation", "not_checked",
-		    "The status list could not be read, so revocation could not be checked.");
+		    "The alliance has no status list at the credential's status list URL, or the list could not be read, "
+		    "so revocation could not be checked.");
+		return;
+	}
+	if (res.lengths[0] != STATUS_LIST_SIZE / 8 || index >= STATUS_LIST_SIZE) {
+		db_result_free(&res);
+		check_add(checks, "revocation", "not_checked",
+		    "The status list is damaged or has no entry at the credential's status list index, so revocation "
+		    "could not be checked.");
 		return;
 	}
 	if (status_list_bit((const unsigned char *)db_cell(&res, 0, 0), res.lengths[0], (int)index))

@@ -2,15 +2,18 @@
 // eddsa-rdfc-2022 cryptosuite and the Bitstring Status List checker, plus jsonld's RDFC-1.0 for
 // comparing canonical forms. Contexts come from the npm context packages; the DID document and
 // the status lists are fetched from the running stack over loopback, nothing from elsewhere.
+import { createPrivateKey } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 
 import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
+import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import { cryptosuite as eddsaRdfc2022 } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import * as vc from '@digitalbazaar/vc';
 import { checkStatus } from '@digitalbazaar/vc-bitstring-status-list';
 import jsonld from 'jsonld';
 
-import { baseUrl } from './stack.mjs';
+import { baseUrl, sqlValue } from './stack.mjs';
 
 const require = createRequire(import.meta.url);
 const credentialsV2 = require('@digitalcredentials/credentials-v2-context');
@@ -98,4 +101,22 @@ export async function jsonldCanonical(document) {
     documentLoader,
     safe: true,
   });
+}
+
+/**
+ * Signs a copy of document (its proof removed) with the stack's current private key, read from
+ * MIC_VAR/keys, as the backend signs. document.issuer must be the stack's did:web. Tests use it
+ * for credentials and status lists that the backend would never issue, such as a status list
+ * whose bitstring is not valid GZIP.
+ */
+export async function signWithStackKey(document) {
+  const keyId = await sqlValue('SELECT key_id FROM signing_keys WHERE valid_until IS NULL');
+  const pem = await readFile(`${process.env.MIC_VAR}/keys/${keyId}.pem`, 'utf8');
+  const jwk = createPrivateKey(pem).export({ format: 'jwk' });
+  const did = typeof document.issuer === 'string' ? document.issuer : document.issuer.id;
+  const keyPair = await Ed25519Multikey.fromJwk({ jwk, secretKey: true, id: `${did}#${keyId}`, controller: did });
+  const suite = new DataIntegrityProof({ signer: keyPair.signer(), cryptosuite: eddsaRdfc2022 });
+  const unsigned = structuredClone(document);
+  delete unsigned.proof;
+  return vc.issue({ credential: unsigned, suite, documentLoader });
 }
