@@ -311,14 +311,41 @@ static int issue_request_parse_or_reply(struct req *r, json_t *body, struct issu
 	return valid_until_or_reply(r, body, in);
 }
 
-/* Inserts the certificate under a fresh random id, drawing a new id after a duplicate key. */
-static int certificate_insert(struct req *r, const struct issue_request *in, long long org_id,
-    const char *snapshot, char id[CERT_ID_LEN + 1])
+/*
+ * Returns 1 and the certificate's id when a bulk job already issued the row (micro-credential,
+ * e-mail, reference), 0 when not, -1 when the query failed.
+ */
+static int bulk_row_exists(struct worker *w, const struct certificate_issue *in,
+    char id[CERT_ID_LEN + 1])
+{
+	static const char sql[] =
+	    "SELECT id FROM certificates WHERE microcredential_id = ? AND holder_email_key = LOWER(?)"
+	    " AND bulk_reference = ?";
+	struct db_param params[] = { P_INT(in->microcredential_id), P_TEXT(in->holder_email),
+		P_TEXT(in->bulk_reference) };
+	struct db_result res;
+
+	if (db_query(w, sql, params, 3, &res) != 0)
+		return -1;
+	int exists = res.rows > 0;
+	if (exists)
+		snprintf(id, CERT_ID_LEN + 1, "%s", db_cell(&res, 0, 0));
+	db_result_free(&res);
+	return exists;
+}
+
+/*
+ * Inserts the certificate under a fresh random id, drawing a new id after a duplicate key.
+ * Returns 1 without inserting when the duplicate key is a bulk row that exists already.
+ */
+static int certificate_insert(struct req *r, const struct certificate_issue *in,
+    char id[CERT_ID_LEN + 1])
 {
 	static const char sql[] =
 	    "INSERT INTO certificates (id, microcredential_id, microcredential_version_id,"
 	    " promoting_organisation_id, snapshot, holder_name, holder_email, issued_at, valid_until,"
-	    " issued_by) VALUES (?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6), ?, ?)";
+	    " issued_by, bulk_job_id, bulk_reference, evidence_url)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6), ?, ?, ?, ?, ?)";
 	char valid_until[32];
 
 	if (in->has_valid_until)
@@ -329,20 +356,69 @@ static int certificate_insert(struct req *r, const struct issue_request *in, lon
 			P_TEXT(id),
 			P_INT(in->microcredential_id),
 			P_INT(in->microcredential_version_id),
-			P_INT(org_id),
-			P_TEXT(snapshot),
+			P_INT(in->organisation_id),
+			P_TEXT(in->snapshot_text),
 			P_TEXT(in->holder_name),
 			P_TEXT(in->holder_email),
 			in->has_valid_until ? P_TEXT(valid_until) : P_NULL,
 			P_INT(r->user->id),
+			in->bulk_job_id > 0 ? P_INT(in->bulk_job_id) : P_NULL,
+			P_TEXT(in->bulk_reference),
+			P_TEXT(in->evidence_url),
 		};
 		if (db_exec(r->w, sql, params, sizeof params / sizeof params[0], NULL, NULL) == 0)
 			return 0;
 		if (db_errno(r->w) != ER_DUP_ENTRY_CODE)
 			return -1;
+		/* A job running at the same time may have issued the same bulk row and committed. */
+		if (in->bulk_reference) {
+			int exists = bulk_row_exists(r->w, in, id);
+			if (exists != 0)
+				return exists;
+		}
 		log_event(LOG_WARN, r->request_id, "event=certificate_id_clash attempt=%d", attempt);
 	}
 	return -1;
+}
+
+int certificate_issue_in_transaction(struct req *r, struct certificate_issue *in,
+    char id[CERT_ID_LEN + 1], char *err, size_t errlen)
+{
+	struct timespec now;
+
+	int inserted = certificate_insert(r, in, id);
+	if (inserted != 0) {
+		snprintf(err, errlen, inserted > 0 ? "issued already" : "storing the certificate failed");
+		return inserted > 0 ? 1 : -1;
+	}
+	clock_gettime(CLOCK_REALTIME, &now);
+	struct credential_input credential = {
+		.certificate_id = id, .snapshot = in->snapshot, .holder_name = in->holder_name,
+		.holder_email = in->holder_email, .issued_at = now.tv_sec, .issued_usec = now.tv_nsec / 1000,
+		.has_valid_until = in->has_valid_until, .valid_until = in->valid_until,
+		.status_list = in->status_list, .status_index = in->status_index,
+	};
+	if (credential_issue(r->w, &credential, in->key, in->key_id, err, errlen) != 0) {
+		log_event(LOG_ERROR, r->request_id, "event=credential_issue_failed certificate=%s error=\"%s\"",
+		    id, err);
+		return -1;
+	}
+	json_t *details = json_pack("{s:I}", "microcredential_id", (json_int_t)in->microcredential_id);
+	if (in->bulk_job_id > 0)
+		json_object_set_new(details, "bulk_job_id", json_integer((json_int_t)in->bulk_job_id));
+	if (audit_record(r, "certificate_issued", "certificate", id, in->organisation_id, details) != 0) {
+		snprintf(err, errlen, "writing the audit record failed");
+		return -1;
+	}
+	struct holder_notice notice = {
+		.certificate_id = id, .holder_name = in->holder_name, .holder_email = in->holder_email,
+		.title = json_string_value(json_object_get(in->snapshot, "title")),
+	};
+	if (holder_notify(r->w, &notice) != 0) {
+		snprintf(err, errlen, "queueing the holder's e-mail failed");
+		return -1;
+	}
+	return 0;
 }
 
 /*
@@ -365,28 +441,15 @@ static json_t *certificate_issue_or_reply(struct req *r, const struct issue_requ
 	char *snapshot = json_dumps(snapshot_json, JSON_COMPACT);
 	if (!snapshot || db_begin(r->w) != 0)
 		goto failed;
-	if (certificate_insert(r, in, org_id, snapshot, id) != 0)
-		goto failed;
-	struct timespec now;
-	clock_gettime(CLOCK_REALTIME, &now);
-	struct credential_input credential = {
-		.certificate_id = id, .snapshot = snapshot_json, .holder_name = in->holder_name,
-		.holder_email = in->holder_email, .issued_at = now.tv_sec, .issued_usec = now.tv_nsec / 1000,
+	struct certificate_issue issue = {
+		.microcredential_id = in->microcredential_id,
+		.microcredential_version_id = in->microcredential_version_id,
+		.organisation_id = org_id, .snapshot = snapshot_json, .snapshot_text = snapshot,
+		.holder_name = in->holder_name, .holder_email = in->holder_email,
 		.has_valid_until = in->has_valid_until, .valid_until = in->valid_until,
+		.key = key, .key_id = key_id,
 	};
-	if (credential_issue(r->w, &credential, key, key_id, err, sizeof err) != 0) {
-		log_event(LOG_ERROR, r->request_id, "event=credential_issue_failed certificate=%s error=\"%s\"",
-		    id, err);
-		goto failed;
-	}
-	json_t *details = json_pack("{s:I}", "microcredential_id", (json_int_t)in->microcredential_id);
-	if (audit_record(r, "certificate_issued", "certificate", id, org_id, details) != 0)
-		goto failed;
-	struct holder_notice notice = {
-		.certificate_id = id, .holder_name = in->holder_name, .holder_email = in->holder_email,
-		.title = json_string_value(json_object_get(snapshot_json, "title")),
-	};
-	if (holder_notify(r->w, &notice) != 0)
+	if (certificate_issue_in_transaction(r, &issue, id, err, sizeof err) != 0)
 		goto failed;
 	cert = certificate_load(r->w, id, true, NULL, &db_failed);
 	if (!cert || db_commit(r->w) != 0)

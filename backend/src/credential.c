@@ -365,7 +365,8 @@ int credential_issue(struct worker *w, struct credential_input *in, EVP_PKEY *ke
 	char *text = NULL;
 	int rc = -1;
 
-	if (status_list_assign(w, &in->status_list, &in->status_index) != 0) {
+	/* A bulk job reserves its entries beforehand; list 0 means none is reserved yet. */
+	if (in->status_list == 0 && status_list_assign(w, &in->status_list, &in->status_index) != 0) {
 		snprintf(err, errlen, "no status list entry could be reserved");
 		return -1;
 	}

@@ -470,8 +470,8 @@ int dataintegrity_sign(json_t *document, struct evp_pkey_st *key, const char *ve
 enum check_result dataintegrity_verify(struct worker *w, json_t *credential, char *detail,
     size_t detail_len, char key_id[SIGNING_KEY_ID_MAX]);
 /*
- * Reserves a status list entry, builds and signs the credential of in->certificate_id with key
- * and stores it on the certificate row, with issued_at set to in->issued_at so that both agree.
+ * Reserves a status list entry unless in->status_list is set already, builds and signs the
+ * credential of in->certificate_id with key and stores it on the certificate row, with issued_at set to in->issued_at so that both agree.
  * Call inside the issuing transaction.
  */
 int credential_issue(struct worker *w, struct credential_input *in, struct evp_pkey_st *key,
@@ -730,6 +730,58 @@ void handle_wallet_certificate_erasure(struct req *r);
 
 /* bulk.c: certificates issued from a CSV file. */
 void handle_bulk_issue_create(struct req *r);
+void handle_bulk_issue_get(struct req *r);
+void handle_bulk_issues_list(struct req *r);
+/*
+ * Checks a CSV file of holders: returns {rows: [{line, holder_name, holder_email, issued_on,
+ * external_reference, evidence_url, errors}], total_rows, valid_rows, invalid_rows}, or NULL with
+ * *status, *code, *field and message set when the file cannot be read. New reference.
+ */
+struct bulk_check_error {
+	int status;
+	const char *code;
+	const char *field;
+	char message[320];
+};
+json_t *bulk_rows_check(const char *data, size_t len, struct bulk_check_error *error);
+
+/* certificates.c: issuing inside the caller's transaction, shared by single and bulk issuing. */
+struct certificate_issue {
+	long long microcredential_id;
+	long long microcredential_version_id;
+	long long organisation_id;        /* the promoting organisation */
+	json_t *snapshot;                 /* the micro-credential's public JSON at issue */
+	const char *snapshot_text;        /* the same, as compact JSON text */
+	const char *holder_name;
+	const char *holder_email;
+	bool has_valid_until;
+	time_t valid_until;
+	long long bulk_job_id;            /* 0 outside bulk jobs */
+	const char *bulk_reference;       /* NULL outside bulk jobs; "" for a row without reference */
+	const char *evidence_url;         /* may be NULL */
+	struct evp_pkey_st *key;
+	const char *key_id;
+	int status_list;                  /* a reserved status list entry, or 0 to reserve one */
+	int status_index;
+};
+/*
+ * Inserts the certificate under a fresh random id, signs its credential, and writes the audit
+ * record (actor r->user) and the holder's e-mail. Returns 0, 1 when a bulk row with the same
+ * micro-credential, e-mail and reference exists already (nothing written, id set to that
+ * certificate), or -1 with err set.
+ */
+int certificate_issue_in_transaction(struct req *r, struct certificate_issue *in,
+    char id[CERT_ID_LEN + 1], char *err, size_t errlen) MIC_NODISCARD;
+
+/* statuslist.c: reserving many entries at once, for a bulk job. */
+/* Reserves count consecutive entries of one list in a transaction of its own. */
+int status_list_reserve(struct worker *w, int count, int *list, int *first_index) MIC_NODISCARD;
+
+/* bulk_worker.c: the threads that run bulk jobs (see the file's header for claims and leases). */
+int bulk_worker_start(void) MIC_NODISCARD;
+void bulk_worker_stop(void);
+/* Wakes this process's worker after a job was queued. */
+void bulk_worker_wake(void);
 /* registrations.c: learners who create their own account and confirm it by e-mail. */
 void handle_registration_create(struct req *r);
 void handle_registration_confirm(struct req *r);

@@ -101,6 +101,9 @@ const struct route routes[] = {
 	{ "POST",   "/api/v1/registrations/confirm",         handle_registration_confirm,     ROLES_ANYONE,          false, true },
 	/* Statistics of an online assessment; the handler checks the promoting organisation. */
 	{ "GET",    "/api/v1/microcredentials/:id/assessment/statistics", handle_assessment_statistics, COORDINATOR | EDITOR, false, false },
+	/* Bulk issuing jobs; the handlers check the promoting organisation. */
+	{ "GET",    "/api/v1/bulk-issues",                   handle_bulk_issues_list,         COORDINATOR | ISSUER,  false, false },
+	{ "GET",    "/api/v1/bulk-issues/:id",               handle_bulk_issue_get,           COORDINATOR | ISSUER,  false, false },
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

@@ -53,6 +53,48 @@ out:
 	return rc;
 }
 
+/*
+ * NOTE: entries of a job that rolls back stay reserved and unused; their bits stay 0, which
+ * verifiers read as "not revoked" for an id that no credential carries.
+ */
+int status_list_reserve(struct worker *w, int count, int *list, int *first_index)
+{
+	static const char open_sql[] =
+	    "SELECT id, next_index FROM status_lists WHERE size - next_index >= ?"
+	    " ORDER BY id DESC LIMIT 1 FOR UPDATE";
+	static const char create_sql[] =
+	    "INSERT INTO status_lists (id, size, bits)"
+	    " SELECT COALESCE(MAX(id), 0) + 1, ?, REPEAT(x'00', ?) FROM status_lists";
+	static const char advance_sql[] = "UPDATE status_lists SET next_index = next_index + ? WHERE id = ?";
+	struct db_param open_params[] = { P_INT(count) };
+	struct db_result res = { 0 };
+
+	if (count < 1 || count > STATUS_LIST_SIZE || db_begin(w) != 0)
+		return -1;
+	if (db_query(w, open_sql, open_params, 1, &res) != 0)
+		goto failed;
+	if (res.rows == 0) {
+		/* The newest list has too little room left, so the job starts a new one. */
+		db_result_free(&res);
+		struct db_param params[] = { P_INT(STATUS_LIST_SIZE), P_INT(STATUS_LIST_BYTES) };
+		if (db_exec(w, create_sql, params, 2, NULL, NULL) != 0 ||
+		    db_query(w, open_sql, open_params, 1, &res) != 0 || res.rows == 0)
+			goto failed;
+	}
+	*list = (int)db_cell_int(&res, 0, 0);
+	*first_index = (int)db_cell_int(&res, 0, 1);
+	struct db_param advance[] = { P_INT(count), P_INT(*list) };
+	if (db_exec(w, advance_sql, advance, 2, NULL, NULL) != 0 || db_commit(w) != 0)
+		goto failed;
+	db_result_free(&res);
+	return 0;
+
+failed:
+	db_rollback(w);
+	db_result_free(&res);
+	return -1;
+}
+
 int status_list_revoke(struct worker *w, int list, int index)
 {
 	/* Bit 0 is the most significant bit of the first byte; SQL string positions start at 1. */

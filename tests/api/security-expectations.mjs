@@ -522,4 +522,11 @@ export const ROUTE_EXPECTATIONS = {
     scope: 'organisation',
     request: async (fx) => ({ path: await assessmentPath(fx, '/statistics') }),
   },
+  // Bulk issuing jobs: the list is narrowed to the caller's organisation, and one job belongs to
+  // the organisation that promotes its micro-credential.
+  'GET /api/v1/bulk-issues': { scope: 'filtered' },
+  'GET /api/v1/bulk-issues/:id': {
+    scope: 'organisation',
+    request: async (fx) => ({ path: `/api/v1/bulk-issues/${await fx.sharedBulkJob()}` }),
+  },
 };
