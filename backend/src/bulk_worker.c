@@ -28,6 +28,8 @@
 /* Progress is written after this many rows or this much time, whichever comes first. */
 #define BULK_PROGRESS_ROWS 200
 #define BULK_PROGRESS_MS 500
+/* Rows per set of multi-row statements; BULK_PROGRESS_ROWS is a multiple of it. */
+#define BULK_BATCH_ROWS 50
 #define BULK_ERROR_MAX 500
 
 static struct {
@@ -217,25 +219,46 @@ struct job_context {
 	long long done;
 };
 
-/* Issues every row inside the open transaction. Returns 0, 1 when stopping, -1 on failure. */
-static int job_issue_rows(struct job_context *ctx, struct req *actor, struct job_failure *failure)
+/* Reads row i of the checked file into the holder fields of b. */
+static void row_holder(json_t *rows, size_t i, struct bulk_certificate *b, long long *line)
 {
-	struct timespec last_progress;
-	char id[CERT_ID_LEN + 1];
+	json_t *row = json_array_get(rows, i);
+	const char *evidence = json_string_value(json_object_get(row, "evidence_url"));
+
+	*line = (long long)json_integer_value(json_object_get(row, "line"));
+	b->holder_name = json_string_value(json_object_get(row, "holder_name"));
+	b->holder_email = json_string_value(json_object_get(row, "holder_email"));
+	b->bulk_reference = json_string_value(json_object_get(row, "external_reference"));
+	b->evidence_url = evidence && *evidence ? evidence : NULL;
+}
+
+static void result_add(struct job_context *ctx, long long line, const struct bulk_certificate *b)
+{
+	if (b->skipped)
+		ctx->skipped++;
+	else
+		ctx->issued++;
+	json_array_append_new(ctx->results, json_pack("{s:I, s:s, s:s}", "line", (json_int_t)line,
+	    "result", b->skipped ? "skipped" : "issued", "certificate_id", b->id));
+}
+
+/* Issues rows [first, first + count) one statement set per row, so a failure names its line. */
+static int issue_one_by_one(struct job_context *ctx, struct req *actor, size_t first, size_t count,
+    struct job_failure *failure)
+{
 	char err[256];
 
-	clock_gettime(CLOCK_MONOTONIC, &last_progress);
-	for (size_t i = 0; i < json_array_size(ctx->rows); i++) {
-		json_t *row = json_array_get(ctx->rows, i);
-		long long line = (long long)json_integer_value(json_object_get(row, "line"));
-		const char *evidence = json_string_value(json_object_get(row, "evidence_url"));
+	for (size_t i = first; i < first + count; i++) {
+		struct bulk_certificate b = { 0 };
+		long long line;
 
-		ctx->issue.holder_name = json_string_value(json_object_get(row, "holder_name"));
-		ctx->issue.holder_email = json_string_value(json_object_get(row, "holder_email"));
-		ctx->issue.bulk_reference = json_string_value(json_object_get(row, "external_reference"));
-		ctx->issue.evidence_url = evidence && *evidence ? evidence : NULL;
+		row_holder(ctx->rows, i, &b, &line);
+		ctx->issue.holder_name = b.holder_name;
+		ctx->issue.holder_email = b.holder_email;
+		ctx->issue.bulk_reference = b.bulk_reference;
+		ctx->issue.evidence_url = b.evidence_url;
 		ctx->issue.status_index = ctx->first_status_index + (int)i;
-		int rc = certificate_issue_in_transaction(actor, &ctx->issue, id, err, sizeof err);
+		int rc = certificate_issue_in_transaction(actor, &ctx->issue, b.id, err, sizeof err);
 		if (rc < 0) {
 			failure->line = line;
 			snprintf(failure->message, sizeof failure->message, "line %lld could not be issued "
@@ -243,15 +266,69 @@ static int job_issue_rows(struct job_context *ctx, struct req *actor, struct job
 			    "and upload the file again", line, err, db_errno(ctx->issue_db));
 			return -1;
 		}
-		if (rc == 0)
-			ctx->issued++;
-		else
-			ctx->skipped++;
-		json_array_append_new(ctx->results, json_pack("{s:I, s:s, s:s}", "line", (json_int_t)line,
-		    "result", rc == 0 ? "issued" : "skipped", "certificate_id", id));
-		ctx->done = (long long)i + 1;
+		b.skipped = rc > 0;
+		result_add(ctx, line, &b);
+	}
+	return 0;
+}
 
-		if (ctx->done % BULK_PROGRESS_ROWS != 0 && elapsed_ms(&last_progress) < BULK_PROGRESS_MS)
+/*
+ * Issues rows [first, first + BULK_BATCH_ROWS) with multi-row statements. When one fails, rolls
+ * back to the savepoint before the batch and issues its rows one by one to name the row at fault.
+ */
+static int issue_batch(struct job_context *ctx, struct req *actor, size_t first,
+    struct job_failure *failure)
+{
+	struct bulk_certificate batch[BULK_BATCH_ROWS];
+	long long lines[BULK_BATCH_ROWS];
+	char err[256];
+
+	memset(batch, 0, sizeof batch);
+	for (size_t i = 0; i < BULK_BATCH_ROWS; i++) {
+		row_holder(ctx->rows, first + i, &batch[i], &lines[i]);
+		batch[i].status_index = ctx->first_status_index + (int)(first + i);
+	}
+	if (db_exec(ctx->issue_db, "SAVEPOINT bulk_batch", NULL, 0, NULL, NULL) != 0) {
+		snprintf(failure->message, sizeof failure->message, "the database failed during the job; "
+		    "upload the file again");
+		return -1;
+	}
+	if (certificates_issue_batch(actor, &ctx->issue, batch, BULK_BATCH_ROWS, err, sizeof err) == 0) {
+		for (size_t i = 0; i < BULK_BATCH_ROWS; i++)
+			result_add(ctx, lines[i], &batch[i]);
+		return 0;
+	}
+	log_event(LOG_INFO, ctx->job->request_id, "event=bulk_batch_retried job=%lld first_line=%lld "
+	    "error=\"%s\" errno=%u", ctx->job->id, lines[0], err, db_errno(ctx->issue_db));
+	if (db_exec(ctx->issue_db, "ROLLBACK TO SAVEPOINT bulk_batch", NULL, 0, NULL, NULL) != 0) {
+		snprintf(failure->message, sizeof failure->message, "the database failed during the job; "
+		    "upload the file again");
+		return -1;
+	}
+	return issue_one_by_one(ctx, actor, first, BULK_BATCH_ROWS, failure);
+}
+
+/*
+ * Issues every row inside the open transaction, in batches of BULK_BATCH_ROWS and the rest one by
+ * one, writing progress between them. Returns 0, 1 when stopping, -1 on failure.
+ */
+static int job_issue_rows(struct job_context *ctx, struct req *actor, struct job_failure *failure)
+{
+	struct timespec last_progress;
+	size_t total = json_array_size(ctx->rows);
+	size_t i = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &last_progress);
+	while (i < total) {
+		size_t step = total - i >= BULK_BATCH_ROWS ? BULK_BATCH_ROWS : 1;
+		int rc = step == BULK_BATCH_ROWS ? issue_batch(ctx, actor, i, failure) :
+		    issue_one_by_one(ctx, actor, i, 1, failure);
+		if (rc != 0)
+			return -1;
+		i += step;
+		ctx->done = (long long)i;
+
+		if (i % BULK_PROGRESS_ROWS != 0 && elapsed_ms(&last_progress) < BULK_PROGRESS_MS)
 			continue;
 		clock_gettime(CLOCK_MONOTONIC, &last_progress);
 		if (stop_requested())

@@ -421,6 +421,204 @@ int certificate_issue_in_transaction(struct req *r, struct certificate_issue *in
 	return 0;
 }
 
+/* ---- Batches of a bulk job ---- */
+
+/* Sets lowered[i] (owned by res) to the e-mail of rows[i] as the database's LOWER() gives it. */
+static int batch_emails_lowered(struct worker *w, const struct bulk_certificate *rows, size_t count,
+    struct db_result *res, const char **lowered)
+{
+	struct buf sql;
+	struct db_param *params = xcalloc(count, sizeof *params);
+	int rc;
+
+	buf_init(&sql);
+	buf_puts(&sql, "SELECT ");
+	for (size_t i = 0; i < count; i++) {
+		buf_puts(&sql, i ? ", LOWER(?)" : "LOWER(?)");
+		params[i] = P_TEXT(rows[i].holder_email);
+	}
+	rc = db_query(w, sql.data, params, count, res);
+	if (rc == 0 && (res->rows != 1 || res->cols != count))
+		rc = -1;
+	for (size_t i = 0; rc == 0 && i < count; i++)
+		lowered[i] = db_cell(res, 0, i);
+	buf_free(&sql);
+	free(params);
+	return rc;
+}
+
+/* Marks the rows that an earlier bulk job issued as skipped, with that certificate's id. */
+static int batch_mark_issued_before(struct worker *w, long long mc_id, struct bulk_certificate *rows,
+    const char *const *lowered, size_t count)
+{
+	struct buf sql;
+	struct db_result res = { 0 };
+	struct db_param *params = xcalloc(count + 1, sizeof *params);
+	int rc;
+
+	buf_init(&sql);
+	buf_puts(&sql, "SELECT id, holder_email_key, bulk_reference FROM certificates"
+	    " WHERE microcredential_id = ? AND bulk_reference IS NOT NULL AND holder_email_key IN (");
+	params[0] = P_INT(mc_id);
+	for (size_t i = 0; i < count; i++) {
+		buf_puts(&sql, i ? ", ?" : "?");
+		params[i + 1] = P_TEXT(lowered[i]);
+	}
+	buf_putc(&sql, ')');
+	rc = db_query(w, sql.data, params, count + 1, &res);
+	for (size_t row = 0; rc == 0 && row < res.rows; row++) {
+		for (size_t i = 0; i < count; i++) {
+			/* NOTE: references are compared byte for byte here. One that differs only in case
+			 * meets the unique key instead, and the caller's row-by-row retry skips it. */
+			if (strcmp(db_cell(&res, row, 1), lowered[i]) != 0 ||
+			    strcmp(db_cell(&res, row, 2), rows[i].bulk_reference) != 0)
+				continue;
+			rows[i].skipped = true;
+			snprintf(rows[i].id, sizeof rows[i].id, "%s", db_cell(&res, row, 0));
+		}
+	}
+	db_result_free(&res);
+	buf_free(&sql);
+	free(params);
+	return rc;
+}
+
+/* Signs the credential of every row to issue and inserts all their certificate rows at once. */
+static int batch_insert_certificates(struct req *r, const struct certificate_issue *common,
+    struct bulk_certificate *rows, size_t count, size_t issued, char *err, size_t errlen)
+{
+	enum { COLUMNS = 16 };
+	struct buf sql;
+	struct db_param *params = xcalloc(issued * COLUMNS, sizeof *params);
+	char **credentials = xcalloc(count, sizeof *credentials);
+	char (*issued_at)[48] = xcalloc(count, sizeof *issued_at);
+	char valid_until[32];
+	size_t n = 0;
+	int rc = -1;
+
+	if (common->has_valid_until)
+		time_format_db(common->valid_until, valid_until);
+	buf_init(&sql);
+	buf_puts(&sql, "INSERT INTO certificates (id, microcredential_id, microcredential_version_id,"
+	    " promoting_organisation_id, snapshot, holder_name, holder_email, issued_at, valid_until,"
+	    " issued_by, bulk_job_id, bulk_reference, evidence_url, credential, status_list,"
+	    " status_index) VALUES ");
+	db_values_list(&sql, issued, COLUMNS);
+	for (size_t i = 0; i < count; i++) {
+		struct timespec now;
+		if (rows[i].skipped)
+			continue;
+		id_certificate(rows[i].id);
+		clock_gettime(CLOCK_REALTIME, &now);
+		struct credential_input credential = {
+			.certificate_id = rows[i].id, .snapshot = common->snapshot,
+			.holder_name = rows[i].holder_name, .holder_email = rows[i].holder_email,
+			.issued_at = now.tv_sec, .issued_usec = now.tv_nsec / 1000,
+			.has_valid_until = common->has_valid_until, .valid_until = common->valid_until,
+			.status_list = common->status_list, .status_index = rows[i].status_index,
+		};
+		credentials[i] = credential_sign_text(&credential, common->key, common->key_id, err, errlen);
+		if (!credentials[i])
+			goto out;
+		credential_issued_at_text(&credential, issued_at[i]);
+		struct db_param *row = &params[n++ * COLUMNS];
+		row[0] = P_TEXT(rows[i].id);
+		row[1] = P_INT(common->microcredential_id);
+		row[2] = P_INT(common->microcredential_version_id);
+		row[3] = P_INT(common->organisation_id);
+		row[4] = P_TEXT(common->snapshot_text);
+		row[5] = P_TEXT(rows[i].holder_name);
+		row[6] = P_TEXT(rows[i].holder_email);
+		row[7] = P_TEXT(issued_at[i]);
+		row[8] = common->has_valid_until ? P_TEXT(valid_until) : P_NULL;
+		row[9] = P_INT(r->user->id);
+		row[10] = P_INT(common->bulk_job_id);
+		row[11] = P_TEXT(rows[i].bulk_reference);
+		row[12] = P_TEXT(rows[i].evidence_url);
+		row[13] = P_TEXT(credentials[i]);
+		row[14] = P_INT(common->status_list);
+		row[15] = P_INT(rows[i].status_index);
+	}
+	if (db_exec(r->w, sql.data, params, issued * COLUMNS, NULL, NULL) != 0) {
+		snprintf(err, errlen, "storing the certificates failed");
+		goto out;
+	}
+	rc = 0;
+
+out:
+	for (size_t i = 0; i < count; i++)
+		free(credentials[i]);
+	free(credentials);
+	free(issued_at);
+	free(params);
+	buf_free(&sql);
+	return rc;
+}
+
+/* Writes the audit records and queues the holders' e-mails of the rows just issued. */
+static int batch_record_and_notify(struct req *r, const struct certificate_issue *common,
+    const struct bulk_certificate *rows, const char *const *lowered, size_t count, size_t issued)
+{
+	const char **ids = xcalloc(issued, sizeof *ids);
+	const char **emails = xcalloc(issued, sizeof *emails);
+	struct holder_notice *notices = xcalloc(issued, sizeof *notices);
+	const char *title = json_string_value(json_object_get(common->snapshot, "title"));
+	size_t n = 0;
+	int rc = -1;
+
+	for (size_t i = 0; i < count; i++) {
+		if (rows[i].skipped)
+			continue;
+		ids[n] = rows[i].id;
+		emails[n] = lowered[i];
+		notices[n] = (struct holder_notice){ .certificate_id = rows[i].id,
+			.holder_name = rows[i].holder_name, .holder_email = rows[i].holder_email, .title = title };
+		n++;
+	}
+	json_t *details = json_pack("{s:I, s:I}", "microcredential_id",
+	    (json_int_t)common->microcredential_id, "bulk_job_id", (json_int_t)common->bulk_job_id);
+	if (audit_record_many(r, "certificate_issued", "certificate", ids, issued,
+	    common->organisation_id, details) == 0 &&
+	    holder_notify_many(r->w, notices, emails, issued) == 0)
+		rc = 0;
+	free(ids);
+	free(emails);
+	free(notices);
+	return rc;
+}
+
+int certificates_issue_batch(struct req *r, const struct certificate_issue *common,
+    struct bulk_certificate *rows, size_t count, char *err, size_t errlen)
+{
+	struct db_result lowered_res = { 0 };
+	const char **lowered = xcalloc(count, sizeof *lowered);
+	size_t issued = 0;
+	int rc = -1;
+
+	snprintf(err, errlen, "reading the batch's holders failed");
+	if (batch_emails_lowered(r->w, rows, count, &lowered_res, lowered) != 0 ||
+	    batch_mark_issued_before(r->w, common->microcredential_id, rows, lowered, count) != 0)
+		goto out;
+	for (size_t i = 0; i < count; i++)
+		issued += rows[i].skipped ? 0 : 1;
+	if (issued == 0) {
+		rc = 0;
+		goto out;
+	}
+	if (batch_insert_certificates(r, common, rows, count, issued, err, errlen) != 0)
+		goto out;
+	if (batch_record_and_notify(r, common, rows, lowered, count, issued) != 0) {
+		snprintf(err, errlen, "writing the audit records or the holders' e-mails failed");
+		goto out;
+	}
+	rc = 0;
+
+out:
+	free(lowered);
+	db_result_free(&lowered_res);
+	return rc;
+}
+
 /*
  * Issues the certificate in one transaction (row and audit record) and returns its JSON, or
  * replies and returns NULL. snapshot_json is the micro-credential's JSON.

@@ -476,6 +476,14 @@ enum check_result dataintegrity_verify(struct worker *w, json_t *credential, cha
  */
 int credential_issue(struct worker *w, struct credential_input *in, struct evp_pkey_st *key,
     const char *key_id, char *err, size_t errlen) MIC_NODISCARD;
+/*
+ * Builds and signs the credential of in, whose status list entry is set, and returns it as compact
+ * JSON text owned by the caller, or NULL with err set.
+ */
+char *credential_sign_text(const struct credential_input *in, struct evp_pkey_st *key,
+    const char *key_id, char *err, size_t errlen);
+/* Writes in->issued_at with its microseconds as a DATETIME(6) value for the certificate row. */
+void credential_issued_at_text(const struct credential_input *in, char out[48]);
 /* The current private key, or NULL after a 503 reply (and a log line) when it cannot be read. */
 struct evp_pkey_st *current_signing_key_or_reply(struct req *r, char key_id[SIGNING_KEY_ID_MAX]);
 
@@ -776,6 +784,37 @@ int certificate_issue_in_transaction(struct req *r, struct certificate_issue *in
 /* statuslist.c: reserving many entries at once, for a bulk job. */
 /* Reserves count consecutive entries of one list in a transaction of its own. */
 int status_list_reserve(struct worker *w, int count, int *list, int *first_index) MIC_NODISCARD;
+
+/* Multi-row inserts, for bulk jobs; each does what its one-row counterpart does per row. */
+/* Appends count groups of "(?, ..., ?)" with columns placeholders each, separated by commas. (db.c) */
+void db_values_list(struct buf *sql, size_t rows, size_t columns);
+/* Writes one audit record per object id, all with the same details (stolen, may be NULL). (audit.c) */
+int audit_record_many(struct req *r, const char *action, const char *object_type,
+    const char *const *object_ids, size_t count, long long organisation_id, json_t *details)
+    MIC_NODISCARD;
+int outbox_add_many(struct worker *w, const struct outbox_message *messages, size_t count)
+    MIC_NODISCARD;   /* (mail.c) */
+/* holder_notify() for count holders; emails_lowered are their e-mails as LOWER() gives them. (wallet.c) */
+int holder_notify_many(struct worker *w, const struct holder_notice *notices,
+    const char *const *emails_lowered, size_t count) MIC_NODISCARD;
+/* One row of a bulk batch: the holder, and what happened to it. (certificates.c) */
+struct bulk_certificate {
+	const char *holder_name;
+	const char *holder_email;
+	const char *bulk_reference;   /* "" for a row without reference */
+	const char *evidence_url;     /* may be NULL */
+	int status_index;             /* reserved entry in common->status_list */
+	char id[CERT_ID_LEN + 1];     /* set: the new certificate, or the one issued before */
+	bool skipped;                 /* set: issued by an earlier job */
+};
+/*
+ * Issues rows like certificate_issue_in_transaction() with a few multi-row statements; rows that
+ * an earlier job issued are skipped. Returns -1 with err set when a statement failed, also for a
+ * duplicate key; the caller then rolls back to a savepoint and issues the rows one by one, which
+ * finds the row at fault.
+ */
+int certificates_issue_batch(struct req *r, const struct certificate_issue *common,
+    struct bulk_certificate *rows, size_t count, char *err, size_t errlen) MIC_NODISCARD;
 
 /* bulk_worker.c: the threads that run bulk jobs (see the file's header for claims and leases). */
 int bulk_worker_start(void) MIC_NODISCARD;

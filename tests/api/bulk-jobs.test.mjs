@@ -113,21 +113,25 @@ describe('bulk issuing jobs', () => {
     assert.equal(independent.verified, true, String(independent.error));
   });
 
+  // The worker issues 50 rows per set of multi-row statements and the rest one by one, so these
+  // files have more than 50 rows to take both paths.
   test('same file twice issues nothing new', async () => {
     const marker = randomToken(8).toLowerCase();
-    const csv = `name,email,reference\nAna Twice,ana.${marker}@example.org,R1\nBea Twice,bea.${marker}@example.org,\n`;
+    let csv = 'name,email,reference\n';
+    for (let i = 1; i <= 60; i++) csv += `Holder ${i} Twice,h${i}.${marker}@example.org,${i % 2 ? `R${i}` : ''}\n`;
     const first = await finished(issuerClient, (await upload(issuerClient, csv)).json.id);
     assert.equal(first.status, 'succeeded', JSON.stringify(first));
-    assert.equal(first.issued_count, 2);
+    assert.equal(first.issued_count, 60);
 
-    const again = csv.replace(`ana.${marker}`, `ANA.${marker}`);
+    const again = csv.replace(`h1.${marker}`, `H1.${marker}`).replace(`h55.${marker}`, `H55.${marker}`);
     const second = await finished(issuerClient, (await upload(issuerClient, again)).json.id);
     assert.equal(second.status, 'succeeded', JSON.stringify(second));
     assert.equal(second.issued_count, 0);
-    assert.equal(second.skipped_count, 2);
-    assert.deepEqual(second.results.map((row) => row.result), ['skipped', 'skipped']);
+    assert.equal(second.skipped_count, 60);
+    assert.ok(second.results.every((row) => row.result === 'skipped'));
     assert.deepEqual(second.results.map((row) => row.certificate_id), first.results.map((row) => row.certificate_id));
-    assert.equal(await sqlValue(`SELECT COUNT(*) FROM certificates WHERE holder_email_key LIKE ${sqlString(`%.${marker}@%`)}`), '2');
+    assert.equal(await sqlValue(`SELECT COUNT(*) FROM certificates WHERE holder_email_key LIKE ${sqlString(`%.${marker}@%`)}`), '60');
+    assert.equal(await sqlValue(`SELECT COUNT(*) FROM email_outbox WHERE recipient LIKE ${sqlString(`%.${marker}@%`)}`), '60');
   });
 
   test('failure in the middle rolls back', async () => {
@@ -141,12 +145,11 @@ describe('bulk issuing jobs', () => {
     );
     let job;
     try {
-      const csv =
-        'Holder name,E-mail\n' +
-        `First ${marker},first.${marker}@example.org\n` +
-        `Second ${marker},second.${marker}@example.org\n` +
-        `${poison},poison.${marker}@example.org\n` +
-        `Fourth ${marker},fourth.${marker}@example.org\n`;
+      // Row 71 (line 72) is in the second set of 50 rows.
+      let csv = 'Holder name,E-mail\n';
+      for (let i = 1; i <= 120; i++) {
+        csv += i === 71 ? `${poison},poison.${marker}@example.org\n` : `Holder ${i} ${marker},h${i}.${marker}@example.org\n`;
+      }
       const accepted = await upload(issuerClient, csv);
       assert.equal(accepted.status, 202, accepted.text);
       job = await finished(issuerClient, accepted.json.id);
@@ -154,12 +157,13 @@ describe('bulk issuing jobs', () => {
       await sql(`DROP TRIGGER IF EXISTS ${trigger}`);
     }
     assert.equal(job.status, 'failed');
-    assert.equal(job.failed_line, 4);
-    assert.match(job.error, /line 4/);
+    assert.equal(job.failed_line, 72);
+    assert.match(job.error, /line 72/);
     assert.equal(job.issued_count, 0);
     assert.equal(await sqlValue(`SELECT COUNT(*) FROM certificates WHERE bulk_job_id = ${job.id}`), '0');
     assert.equal(await sqlValue(`SELECT COUNT(*) FROM certificates WHERE holder_email_key LIKE ${sqlString(`%.${marker}@%`)}`), '0');
     assert.equal(await sqlValue(`SELECT COUNT(*) FROM email_outbox WHERE recipient LIKE ${sqlString(`%.${marker}@%`)}`), '0');
+    assert.equal(await sqlValue(`SELECT COUNT(*) FROM audit_log WHERE request_id LIKE ${sqlString(`bulk-${job.id}-%`)}`), '0');
     assert.equal(await sqlValue(`SELECT csv IS NULL FROM bulk_jobs WHERE id = ${job.id}`), '1');
   });
 
