@@ -8,6 +8,7 @@
  * Access: a coordinator manages every certificate. An issuer manages the certificates of
  * micro-credentials that its own organisation promotes, and gets 403 for any other.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -483,6 +484,65 @@ static int batch_mark_issued_before(struct worker *w, long long mc_id, struct bu
 	return rc;
 }
 
+/* The rows one signing thread signs: every step-th credential from start. */
+struct sign_share {
+	const struct certificate_issue *common;
+	json_t *snapshot;             /* this thread's own copy, because jansson counts references */
+	struct credential_input *inputs;
+	char **texts;
+	size_t count;
+	size_t start;
+	size_t step;
+	char err[256];
+	int rc;
+};
+
+static void *sign_share_run(void *arg)
+{
+	struct sign_share *share = arg;
+
+	for (size_t i = share->start; i < share->count; i += share->step) {
+		share->inputs[i].snapshot = share->snapshot;
+		share->texts[i] = credential_sign_text(&share->inputs[i], share->common->key,
+		    share->common->key_id, share->err, sizeof share->err);
+		if (!share->texts[i]) {
+			share->rc = -1;
+			break;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Signs count credentials on two threads, because canonicalising the credential for its proof is
+ * most of the CPU time of a bulk job. Signs on this thread alone when no thread can be started.
+ */
+static int sign_credentials(const struct certificate_issue *common, struct credential_input *inputs,
+    char **texts, size_t count, char *err, size_t errlen)
+{
+	struct sign_share mine = { .common = common, .snapshot = common->snapshot, .inputs = inputs,
+		.texts = texts, .count = count, .start = 0, .step = 2 };
+	struct sign_share other = mine;
+	pthread_t thread;
+
+	other.start = 1;
+	other.snapshot = json_deep_copy(common->snapshot);
+	bool threaded = other.snapshot && pthread_create(&thread, NULL, sign_share_run, &other) == 0;
+	if (!threaded)
+		mine.step = 1;
+	sign_share_run(&mine);
+	if (threaded)
+		pthread_join(thread, NULL);
+	json_decref(other.snapshot);
+	for (size_t i = 0; i < count; i++)
+		inputs[i].snapshot = common->snapshot;
+	if (mine.rc != 0 || other.rc != 0) {
+		snprintf(err, errlen, "%s", mine.rc != 0 ? mine.err : other.err);
+		return -1;
+	}
+	return 0;
+}
+
 /* Signs the credential of every row to issue and inserts all their certificate rows at once. */
 static int batch_insert_certificates(struct req *r, const struct certificate_issue *common,
     struct bulk_certificate *rows, size_t count, size_t issued, char *err, size_t errlen)
@@ -490,11 +550,32 @@ static int batch_insert_certificates(struct req *r, const struct certificate_iss
 	enum { COLUMNS = 16 };
 	struct buf sql;
 	struct db_param *params = xcalloc(issued * COLUMNS, sizeof *params);
-	char **credentials = xcalloc(count, sizeof *credentials);
-	char (*issued_at)[48] = xcalloc(count, sizeof *issued_at);
+	struct credential_input *inputs = xcalloc(issued, sizeof *inputs);
+	char **credentials = xcalloc(issued, sizeof *credentials);
+	char (*issued_at)[48] = xcalloc(issued, sizeof *issued_at);
+	const struct bulk_certificate **issuing = xcalloc(issued, sizeof *issuing);
 	char valid_until[32];
 	size_t n = 0;
 	int rc = -1;
+
+	for (size_t i = 0; i < count; i++) {
+		struct timespec now;
+		if (rows[i].skipped)
+			continue;
+		id_certificate(rows[i].id);
+		clock_gettime(CLOCK_REALTIME, &now);
+		inputs[n] = (struct credential_input){
+			.certificate_id = rows[i].id, .snapshot = common->snapshot,
+			.holder_name = rows[i].holder_name, .holder_email = rows[i].holder_email,
+			.issued_at = now.tv_sec, .issued_usec = now.tv_nsec / 1000,
+			.has_valid_until = common->has_valid_until, .valid_until = common->valid_until,
+			.status_list = common->status_list, .status_index = rows[i].status_index,
+		};
+		credential_issued_at_text(&inputs[n], issued_at[n]);
+		issuing[n++] = &rows[i];
+	}
+	if (sign_credentials(common, inputs, credentials, issued, err, errlen) != 0)
+		goto out;
 
 	if (common->has_valid_until)
 		time_format_db(common->valid_until, valid_until);
@@ -504,54 +585,38 @@ static int batch_insert_certificates(struct req *r, const struct certificate_iss
 	    " issued_by, bulk_job_id, bulk_reference, evidence_url, credential, status_list,"
 	    " status_index) VALUES ");
 	db_values_list(&sql, issued, COLUMNS);
-	for (size_t i = 0; i < count; i++) {
-		struct timespec now;
-		if (rows[i].skipped)
-			continue;
-		id_certificate(rows[i].id);
-		clock_gettime(CLOCK_REALTIME, &now);
-		struct credential_input credential = {
-			.certificate_id = rows[i].id, .snapshot = common->snapshot,
-			.holder_name = rows[i].holder_name, .holder_email = rows[i].holder_email,
-			.issued_at = now.tv_sec, .issued_usec = now.tv_nsec / 1000,
-			.has_valid_until = common->has_valid_until, .valid_until = common->valid_until,
-			.status_list = common->status_list, .status_index = rows[i].status_index,
-		};
-		credentials[i] = credential_sign_text(&credential, common->key, common->key_id, err, errlen);
-		if (!credentials[i])
-			goto out;
-		credential_issued_at_text(&credential, issued_at[i]);
-		struct db_param *row = &params[n++ * COLUMNS];
-		row[0] = P_TEXT(rows[i].id);
+	for (size_t k = 0; k < issued; k++) {
+		struct db_param *row = &params[k * COLUMNS];
+		row[0] = P_TEXT(issuing[k]->id);
 		row[1] = P_INT(common->microcredential_id);
 		row[2] = P_INT(common->microcredential_version_id);
 		row[3] = P_INT(common->organisation_id);
 		row[4] = P_TEXT(common->snapshot_text);
-		row[5] = P_TEXT(rows[i].holder_name);
-		row[6] = P_TEXT(rows[i].holder_email);
-		row[7] = P_TEXT(issued_at[i]);
+		row[5] = P_TEXT(issuing[k]->holder_name);
+		row[6] = P_TEXT(issuing[k]->holder_email);
+		row[7] = P_TEXT(issued_at[k]);
 		row[8] = common->has_valid_until ? P_TEXT(valid_until) : P_NULL;
 		row[9] = P_INT(r->user->id);
 		row[10] = P_INT(common->bulk_job_id);
-		row[11] = P_TEXT(rows[i].bulk_reference);
-		row[12] = P_TEXT(rows[i].evidence_url);
-		row[13] = P_TEXT(credentials[i]);
+		row[11] = P_TEXT(issuing[k]->bulk_reference);
+		row[12] = P_TEXT(issuing[k]->evidence_url);
+		row[13] = P_TEXT(credentials[k]);
 		row[14] = P_INT(common->status_list);
-		row[15] = P_INT(rows[i].status_index);
+		row[15] = P_INT(issuing[k]->status_index);
 	}
-	if (db_exec(r->w, sql.data, params, issued * COLUMNS, NULL, NULL) != 0) {
+	rc = db_exec(r->w, sql.data, params, issued * COLUMNS, NULL, NULL);
+	if (rc != 0)
 		snprintf(err, errlen, "storing the certificates failed");
-		goto out;
-	}
-	rc = 0;
+	buf_free(&sql);
 
 out:
-	for (size_t i = 0; i < count; i++)
-		free(credentials[i]);
+	for (size_t k = 0; k < issued; k++)
+		free(credentials[k]);
 	free(credentials);
+	free(inputs);
 	free(issued_at);
+	free(issuing);
 	free(params);
-	buf_free(&sql);
 	return rc;
 }
 
