@@ -353,6 +353,11 @@ static int job_prepare(struct job_context *ctx, struct mc_version_info *info, js
 	const struct db_result *row = &ctx->job->row;
 	bool db_failed = false;
 
+	if (!db_cell(row, 0, 5)) {
+		snprintf(failure->message, sizeof failure->message, "the uploaded file is no longer "
+		    "stored; upload it again");
+		return -1;
+	}
 	json_t *report = bulk_rows_check(db_cell(row, 0, 5), row->lengths[5], &check);
 	if (!report) {
 		snprintf(failure->message, sizeof failure->message, "%s", check.message);
