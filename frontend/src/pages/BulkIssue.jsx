@@ -23,23 +23,23 @@ function uploadPath(microcredentialId, dryRun) {
 function Report({ report }) {
   return (
     <div class="bulk__scroll">
-      <table class="table bulk__table">
-        <caption>{t('bulk.reportCaption', { count: report.total_rows })}</caption>
+      <p class="bulk__caption" id="bulk-report-caption">{t('bulk.reportCaption', { count: report.total_rows })}</p>
+      <table class="table bulk__table" aria-labelledby="bulk-report-caption">
         <thead>
           <tr>
             <th scope="col">{t('bulk.line')}</th>
             <th scope="col">{t('bulk.holderName')}</th>
             <th scope="col">{t('bulk.holderEmail')}</th>
-            <th scope="col">{t('bulk.check')}</th>
+            <th scope="col">{t('bulk.problems')}</th>
           </tr>
         </thead>
         <tbody>
           {report.rows.map((row) => (
             <tr key={row.line} class={row.errors.length ? 'bulk__row--invalid' : undefined} data-line={row.line}>
-              <td>{row.line}</td>
-              <td>{row.holder_name}</td>
-              <td>{row.holder_email}</td>
-              <td>
+              <td data-label={t('bulk.line')}>{row.line}</td>
+              <td data-label={t('bulk.holderName')}>{row.holder_name}</td>
+              <td data-label={t('bulk.holderEmail')}>{row.holder_email}</td>
+              <td data-label={t('bulk.problems')}>
                 {row.errors.length === 0 ? t('bulk.rowValid') : (
                   <ul class="bulk__problems">
                     {row.errors.map((error, index) => <li key={index}>{error.message}</li>)}
@@ -85,10 +85,10 @@ function Results({ job, names }) {
   }
   return (
     <>
-      <Alert kind="success">{t('bulk.succeeded', { issued: job.issued_count, skipped: job.skipped_count })}</Alert>
+      <Alert kind="info">{t('bulk.succeeded', { issued: job.issued_count, skipped: job.skipped_count })}</Alert>
       <div class="bulk__scroll">
-        <table class="table bulk__table bulk__results">
-          <caption>{t('bulk.resultsCaption')}</caption>
+        <p class="bulk__caption" id="bulk-results-caption">{t('bulk.resultsCaption')}</p>
+        <table class="table bulk__table bulk__results" aria-labelledby="bulk-results-caption">
           <thead>
             <tr>
               <th scope="col">{t('bulk.line')}</th>
@@ -100,10 +100,10 @@ function Results({ job, names }) {
           <tbody>
             {(job.results || []).map((row) => (
               <tr key={row.line}>
-                <td>{row.line}</td>
-                <td>{names[row.line] || ''}</td>
-                <td>{t(`bulk.results.${row.result}`)}</td>
-                <td>
+                <td data-label={t('bulk.line')}>{row.line}</td>
+                <td data-label={t('bulk.holderName')}>{names[row.line] || ''}</td>
+                <td data-label={t('bulk.result')}>{t(`bulk.results.${row.result}`)}</td>
+                <td data-label={t('bulk.certificate')}>
                   {row.certificate_id ? (
                     <Link href={`/certificates/${encodeURIComponent(row.certificate_id)}`}>{row.certificate_id}</Link>
                   ) : null}
