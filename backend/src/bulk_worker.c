@@ -12,6 +12,10 @@
  * died; MariaDB rolled back its issuing transaction when its connection closed, so the next
  * worker to poll runs it again from the start, and the unique key on (micro-credential, e-mail,
  * reference) keeps any row from being issued twice.
+ *
+ * NOTE: two jobs with the same rows that run at the same time may not both succeed. The second
+ * waits on the first one's uncommitted keys for innodb_lock_wait_timeout (10 s, set in db.c), and
+ * fails with a lock wait timeout when the first job takes longer than that.
  */
 #include <pthread.h>
 #include <stdio.h>
