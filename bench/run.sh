@@ -28,6 +28,8 @@
 #   BENCH_POST_CONNECTIONS    open connections for the sign-in and issuing runs (8)
 #   BENCH_SOAK_SECONDS        mixed load between the two readings of the backend's memory (60;
 #                             600 for the 10-minute soak)
+#   BENCH_BULK_ROWS           certificates issued through one bulk job by bench/bulk.sh at the
+#                             end (10000; 0 skips it)
 #
 # shellcheck disable=SC2016 # backquotes in single-quoted text are Markdown code spans
 set -eu
@@ -214,6 +216,19 @@ rss_after=$(rss_kib)
 echo "RSS after: $rss_after KiB"
 
 # ---------------------------------------------------------------------------------------------
+# Bulk issuing: BENCH_BULK_ROWS certificates through one job (bench/bulk.sh); 0 skips it.
+
+bulk_rows=${BENCH_BULK_ROWS:-10000}
+bulk_line=
+if [ "$bulk_rows" != 0 ]; then
+	bulk_load=$(cut -d ' ' -f 1-3 /proc/loadavg)
+	bulk_result=$(BENCH_BULK_ROWS=$bulk_rows sh "$BENCH_DIR/bulk.sh" | tail -n 1)
+	bulk_seconds=$(printf '%s\n' "$bulk_result" | awk '$1 == "bulk" { print $3 }')
+	[ -n "$bulk_seconds" ] || die "bench/bulk.sh printed no result"
+	bulk_line="Bulk issuing (\`bench/bulk.sh\`): $bulk_rows certificates in one job in $bulk_seconds s, from the upload to the end of the job; load average before it $bulk_load."
+fi
+
+# ---------------------------------------------------------------------------------------------
 # Results
 
 # Prints "requests_per_second p50_ms p99_ms http_errors socket_errors" from one wrk output.
@@ -274,6 +289,10 @@ record=$(
 	printf '%s\n' "$table"
 	echo
 	echo "Database: $certificate_count certificates, $microcredential_count micro-credentials. $rss_line"
+	if [ -n "$bulk_line" ]; then
+		echo
+		echo "$bulk_line"
+	fi
 )
 
 echo

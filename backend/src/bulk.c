@@ -8,6 +8,7 @@
  * issued.
  */
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,33 +142,6 @@ static void row_check(char *value[F_COUNT], const char *today, json_t *errors)
 	}
 }
 
-/* Maps header cells to fields; replies 400 naming the missing or repeated column. */
-static int header_map_or_reply(struct req *r, const struct csv_record *header, int column[F_COUNT])
-{
-	for (int f = 0; f < F_COUNT; f++)
-		column[f] = -1;
-	for (size_t i = 0; i < header->count; i++) {
-		int f = field_of_header(header->fields[i]);
-		if (f < 0)
-			continue;
-		if (column[f] >= 0) {
-			reply_error(r, 400, "invalid_field", field_names[f],
-			    "line %zu: two columns name %s; keep one", header->line, field_names[f]);
-			return -1;
-		}
-		column[f] = (int)i;
-	}
-	for (int f = F_NAME; f <= F_EMAIL; f++) {
-		if (column[f] < 0) {
-			reply_error(r, 400, "missing_field", field_names[f],
-			    "the header row (line %zu) has no %s column; name it \"%s\"", header->line,
-			    field_names[f], f == F_NAME ? "Holder name" : "E-mail");
-			return -1;
-		}
-	}
-	return 0;
-}
-
 /* Builds the report of one data row: {line, values..., errors}. */
 static json_t *row_report(const struct csv_record *rec, const int column[F_COUNT], const char *today,
     json_t *seen)
@@ -208,11 +182,51 @@ static json_t *row_report(const struct csv_record *rec, const int column[F_COUNT
 	return row;
 }
 
-/*
- * Reads the whole file and returns {rows, total_rows, valid_rows, invalid_rows}, or NULL after
- * a 400 reply for a file that cannot be read as CSV or lacks a required column.
- */
-static json_t *bulk_check_or_reply(struct req *r)
+static void check_error_set(struct bulk_check_error *error, int status, const char *code,
+    const char *field, const char *fmt, ...) MIC_PRINTF(5, 6);
+
+static void check_error_set(struct bulk_check_error *error, int status, const char *code,
+    const char *field, const char *fmt, ...)
+{
+	va_list ap;
+
+	error->status = status;
+	error->code = code;
+	error->field = field;
+	va_start(ap, fmt);
+	vsnprintf(error->message, sizeof error->message, fmt, ap);
+	va_end(ap);
+}
+
+/* Maps header cells to fields; fails naming the missing or repeated column. */
+static int header_map(const struct csv_record *header, int column[F_COUNT],
+    struct bulk_check_error *error)
+{
+	for (int f = 0; f < F_COUNT; f++)
+		column[f] = -1;
+	for (size_t i = 0; i < header->count; i++) {
+		int f = field_of_header(header->fields[i]);
+		if (f < 0)
+			continue;
+		if (column[f] >= 0) {
+			check_error_set(error, 400, "invalid_field", field_names[f],
+			    "line %zu: two columns name %s; keep one", header->line, field_names[f]);
+			return -1;
+		}
+		column[f] = (int)i;
+	}
+	for (int f = F_NAME; f <= F_EMAIL; f++) {
+		if (column[f] < 0) {
+			check_error_set(error, 400, "missing_field", field_names[f],
+			    "the header row (line %zu) has no %s column; name it \"%s\"", header->line,
+			    field_names[f], f == F_NAME ? "Holder name" : "E-mail");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+json_t *bulk_rows_check(const char *data, size_t len, struct bulk_check_error *error)
 {
 	struct csv_reader reader;
 	struct csv_record rec = { 0 };
@@ -223,17 +237,17 @@ static json_t *bulk_check_or_reply(struct req *r)
 	int rc;
 
 	time_format_local_date(time(NULL), today);
-	if (csv_open(&reader, r->body, r->body_len, err, sizeof err) != 0 ||
+	if (csv_open(&reader, data, len, err, sizeof err) != 0 ||
 	    (rc = csv_next(&reader, &rec, err, sizeof err)) < 0) {
-		reply_error(r, 400, "invalid_field", "body", "the CSV file cannot be read: %s", err);
+		check_error_set(error, 400, "invalid_field", "body", "the CSV file cannot be read: %s", err);
 		return NULL;
 	}
 	if (rc == 0) {
-		reply_error(r, 400, "invalid_field", "body", "the CSV file is empty; send a header row and "
-		    "one row per certificate");
+		check_error_set(error, 400, "invalid_field", "body", "the CSV file is empty; send a header "
+		    "row and one row per certificate");
 		return NULL;
 	}
-	if (header_map_or_reply(r, &rec, column) != 0) {
+	if (header_map(&rec, column, error) != 0) {
 		csv_record_free(&rec);
 		return NULL;
 	}
@@ -243,8 +257,8 @@ static json_t *bulk_check_or_reply(struct req *r)
 	seen = json_object();
 	while ((rc = csv_next(&reader, &rec, err, sizeof err)) > 0) {
 		if (json_array_size(rows) >= BULK_MAX_ROWS) {
-			reply_error(r, 400, "invalid_field", "body", "the file has more than %d rows; split it",
-			    BULK_MAX_ROWS);
+			check_error_set(error, 400, "invalid_field", "body", "the file has more than %d rows; "
+			    "split it", BULK_MAX_ROWS);
 			goto failed;
 		}
 		json_t *row = row_report(&rec, column, today, seen);
@@ -254,7 +268,7 @@ static json_t *bulk_check_or_reply(struct req *r)
 		csv_record_free(&rec);
 	}
 	if (rc < 0) {
-		reply_error(r, 400, "invalid_field", "body", "the CSV file cannot be read: %s", err);
+		check_error_set(error, 400, "invalid_field", "body", "the CSV file cannot be read: %s", err);
 		goto failed;
 	}
 	json_decref(seen);
@@ -269,6 +283,17 @@ failed:
 	return NULL;
 }
 
+/* Checks the request body as a CSV file; replies 400 and returns NULL when it cannot be read. */
+static json_t *bulk_check_or_reply(struct req *r)
+{
+	struct bulk_check_error error = { 0 };
+	json_t *report = bulk_rows_check(r->body, r->body_len, &error);
+
+	if (!report)
+		reply_error(r, error.status, error.code, error.field, "%s", error.message);
+	return report;
+}
+
 static bool content_type_is_csv(const char *value)
 {
 	static const char csv[] = "text/csv";
@@ -278,7 +303,7 @@ static bool content_type_is_csv(const char *value)
 }
 
 /* Loads the published micro-credential of the query and checks that the caller may issue it. */
-static int microcredential_for_bulk_or_reply(struct req *r, long long *mc_id)
+static int microcredential_for_bulk_or_reply(struct req *r, long long *mc_id, long long *org_id)
 {
 	struct mc_version_info version = { 0 };
 	bool db_failed = false;
@@ -311,20 +336,172 @@ static int microcredential_for_bulk_or_reply(struct req *r, long long *mc_id)
 		    "organisation may issue this micro-credential");
 		return -1;
 	}
+	*org_id = version.organisation_id;
 	return 0;
+}
+
+/* ---- Jobs ---- */
+
+/* Columns of job_select_sql, in order. */
+enum job_column {
+	JOB_ID, JOB_MC_ID, JOB_ORG_ID, JOB_STATUS, JOB_CREATED_AT, JOB_STARTED_AT, JOB_FINISHED_AT,
+	JOB_TOTAL, JOB_DONE, JOB_ISSUED, JOB_SKIPPED, JOB_FAILED_LINE, JOB_ERROR, JOB_CREATED_BY,
+	JOB_CREATED_BY_NAME, JOB_RESULTS,
+};
+
+#define JOB_COLUMNS \
+    "SELECT j.id, j.microcredential_id, j.organisation_id, j.status, j.created_at, j.started_at," \
+    " j.finished_at, j.total_rows, j.done_rows, j.issued_count, j.skipped_count, j.failed_line," \
+    " j.error, j.created_by, u.name"
+
+static const char job_select_sql[] =
+    JOB_COLUMNS ", j.results FROM bulk_jobs AS j JOIN users AS u ON u.id = j.created_by"
+    " WHERE j.id = ?";
+
+#define BULK_JOBS_PER_PAGE 20
+
+/* The JSON of one job row; results only when the row has the column and with_results is set. */
+static json_t *job_json(const struct db_result *res, size_t row, bool with_results)
+{
+	json_t *job = json_object();
+	const char *failed_line = db_cell(res, row, JOB_FAILED_LINE);
+	const char *error = db_cell(res, row, JOB_ERROR);
+	char location[64];
+
+	json_object_set_new(job, "id", json_integer(db_cell_int(res, row, JOB_ID)));
+	snprintf(location, sizeof location, "/api/v1/bulk-issues/%lld", db_cell_int(res, row, JOB_ID));
+	json_object_set_new(job, "url", json_string(location));
+	json_object_set_new(job, "microcredential_id", json_integer(db_cell_int(res, row, JOB_MC_ID)));
+	json_object_set_new(job, "organisation_id", json_integer(db_cell_int(res, row, JOB_ORG_ID)));
+	json_object_set_new(job, "status", json_string(db_cell(res, row, JOB_STATUS)));
+	json_set_time(job, "created_at", "created_on", db_cell(res, row, JOB_CREATED_AT));
+	json_set_time(job, "started_at", "started_on", db_cell(res, row, JOB_STARTED_AT));
+	json_set_time(job, "finished_at", "finished_on", db_cell(res, row, JOB_FINISHED_AT));
+	json_object_set_new(job, "total_rows", json_integer(db_cell_int(res, row, JOB_TOTAL)));
+	json_object_set_new(job, "done_rows", json_integer(db_cell_int(res, row, JOB_DONE)));
+	json_object_set_new(job, "issued_count", json_integer(db_cell_int(res, row, JOB_ISSUED)));
+	json_object_set_new(job, "skipped_count", json_integer(db_cell_int(res, row, JOB_SKIPPED)));
+	json_object_set_new(job, "failed_line", failed_line ? json_integer(atoll(failed_line)) : json_null());
+	json_object_set_new(job, "error", error ? json_string(error) : json_null());
+	json_object_set_new(job, "created_by", json_pack("{s:I, s:s?}", "id",
+	    (json_int_t)db_cell_int(res, row, JOB_CREATED_BY), "name", db_cell(res, row, JOB_CREATED_BY_NAME)));
+	if (with_results) {
+		const char *text = db_cell(res, row, JOB_RESULTS);
+		json_t *results = text ? json_loads(text, 0, NULL) : NULL;
+		json_object_set_new(job, "results", results ? results : json_null());
+	}
+	return job;
+}
+
+/* Loads job id; NULL with *db_failed false when there is none. New reference. */
+static json_t *job_load(struct worker *w, long long id, long long *org_id, bool *db_failed)
+{
+	struct db_param params[] = { P_INT(id) };
+	struct db_result res;
+	json_t *job = NULL;
+
+	*db_failed = false;
+	if (db_query(w, job_select_sql, params, 1, &res) != 0) {
+		*db_failed = true;
+		return NULL;
+	}
+	if (res.rows > 0) {
+		job = job_json(&res, 0, true);
+		*org_id = db_cell_int(&res, 0, JOB_ORG_ID);
+	}
+	db_result_free(&res);
+	return job;
+}
+
+/* Stores the uploaded file as a queued job, with its audit record; returns the id or -1. */
+static long long job_create(struct req *r, long long mc_id, long long org_id, size_t total_rows)
+{
+	static const char sql[] =
+	    "INSERT INTO bulk_jobs (microcredential_id, organisation_id, created_by, csv, total_rows)"
+	    " VALUES (?, ?, ?, ?, ?)";
+	unsigned long long job_id = 0;
+	char id_text[24];
+
+	if (db_begin(r->w) != 0)
+		return -1;
+	struct db_param params[] = { P_INT(mc_id), P_INT(org_id), P_INT(r->user->id),
+		P_TEXTN(r->body, r->body_len), P_INT((long long)total_rows) };
+	if (db_exec(r->w, sql, params, 5, NULL, &job_id) != 0)
+		goto failed;
+	snprintf(id_text, sizeof id_text, "%llu", job_id);
+	if (audit_record(r, "bulk_issue_queued", "bulk_job", id_text, org_id, json_pack("{s:I, s:I}",
+	    "microcredential_id", (json_int_t)mc_id, "total_rows", (json_int_t)total_rows)) != 0)
+		goto failed;
+	if (db_commit(r->w) != 0)
+		goto failed;
+	return (long long)job_id;
+
+failed:
+	db_rollback(r->w);
+	return -1;
+}
+
+/* Replies 422 with the report of every row when any row has a problem. */
+static void reply_rows_invalid(struct req *r, json_t *report)
+{
+	long long invalid = (long long)json_integer_value(json_object_get(report, "invalid_rows"));
+	char message[160];
+
+	snprintf(message, sizeof message, "%lld row%s of the file %s problems; fix them and upload the "
+	    "file again, because nothing is issued until every row is valid", invalid,
+	    invalid == 1 ? "" : "s", invalid == 1 ? "has" : "have");
+	json_object_set_new(report, "error", json_pack("{s:s, s:s, s:s}", "code", "invalid_rows",
+	    "message", message, "field", "body"));
+	reply_json(r, 422, report);
+}
+
+/* Queues the checked file as a job and replies 202 with the job and its Location. */
+static void job_queue_and_reply(struct req *r, long long mc_id, long long mc_org_id, json_t *report)
+{
+	size_t total = (size_t)json_integer_value(json_object_get(report, "total_rows"));
+	long long org_id = 0;
+	bool db_failed = false;
+	char location[64];
+
+	if (total == 0) {
+		reply_error(r, 400, "invalid_field", "body", "the CSV file has a header row but no holders; "
+		    "add one row per certificate");
+		return;
+	}
+	if (json_integer_value(json_object_get(report, "invalid_rows")) > 0) {
+		reply_rows_invalid(r, json_incref(report));
+		return;
+	}
+	long long job_id = job_create(r, mc_id, mc_org_id, total);
+	if (job_id < 0) {
+		reply_db_error(r);
+		return;
+	}
+	log_event(LOG_INFO, r->request_id, "event=bulk_job_queued job=%lld microcredential=%lld "
+	    "organisation=%lld user=%lld rows=%zu", job_id, mc_id, mc_org_id, r->user->id, total);
+	bulk_worker_wake();
+	json_t *job = job_load(r->w, job_id, &org_id, &db_failed);
+	if (!job) {
+		reply_db_error(r);
+		return;
+	}
+	snprintf(location, sizeof location, "/api/v1/bulk-issues/%lld", job_id);
+	reply_header(r, "Location", location);
+	reply_json(r, 202, job);
 }
 
 void handle_bulk_issue_create(struct req *r)
 {
-	long long mc_id = 0;
+	long long mc_id = 0, mc_org_id = 0;
 	char *dry_run = NULL;
+	json_t *report = NULL;
 
 	if (!content_type_is_csv(req_header(r, "CONTENT_TYPE"))) {
 		reply_error(r, 415, "unsupported_media_type", NULL,
 		    "send the file with Content-Type: text/csv; charset=utf-8");
 		return;
 	}
-	if (microcredential_for_bulk_or_reply(r, &mc_id) != 0)
+	if (microcredential_for_bulk_or_reply(r, &mc_id, &mc_org_id) != 0)
 		return;
 	dry_run = req_query(r, "dry_run");
 	bool is_dry_run = dry_run && strcmp(dry_run, "true") == 0;
@@ -333,7 +510,7 @@ void handle_bulk_issue_create(struct req *r)
 		goto out;
 	}
 
-	json_t *report = bulk_check_or_reply(r);
+	report = bulk_check_or_reply(r);
 	if (!report)
 		goto out;
 	json_object_set_new(report, "microcredential_id", json_integer((json_int_t)mc_id));
@@ -343,14 +520,80 @@ void handle_bulk_issue_create(struct req *r)
 	    "total_rows")), (long long)json_integer_value(json_object_get(report, "invalid_rows")),
 	    is_dry_run);
 	if (is_dry_run) {
-		reply_json(r, 200, report);
+		reply_json(r, 200, json_incref(report));
 		goto out;
 	}
-	/* TODO: issuing jobs (worker thread, one transaction, progress) are not built yet. */
-	json_decref(report);
-	reply_error(r, 501, "not_implemented", "dry_run",
-	    "only dry runs are available: add dry_run=true to check the file");
+	job_queue_and_reply(r, mc_id, mc_org_id, report);
 
 out:
+	json_decref(report);
 	free(dry_run);
+}
+
+/* Tells whether the caller may see jobs of organisation org_id. */
+static bool job_access(const struct req *r, long long org_id)
+{
+	return r->user->role == ROLE_COORDINATOR || (r->user->role == ROLE_ISSUER &&
+	    r->user->organisation_id > 0 && r->user->organisation_id == org_id);
+}
+
+void handle_bulk_issue_get(struct req *r)
+{
+	long long id = path_id(r->params[0]);
+	long long org_id = 0;
+	bool db_failed = false;
+
+	json_t *job = id > 0 ? job_load(r->w, id, &org_id, &db_failed) : NULL;
+	if (db_failed) {
+		reply_db_error(r);
+		return;
+	}
+	if (!job) {
+		reply_error(r, 404, "not_found", NULL, "no bulk issuing job has this id");
+		return;
+	}
+	if (!job_access(r, org_id)) {
+		json_decref(job);
+		reply_error(r, 403, "forbidden", NULL, "only a coordinator or an issuer of the promoting "
+		    "organisation may see this bulk issuing job");
+		return;
+	}
+	reply_json(r, 200, job);
+}
+
+void handle_bulk_issues_list(struct req *r)
+{
+	static const char list_sql[] =
+	    JOB_COLUMNS " FROM bulk_jobs AS j JOIN users AS u ON u.id = j.created_by"
+	    " WHERE (? = 0 OR j.organisation_id = ?) ORDER BY j.id DESC LIMIT ? OFFSET ?";
+	static const char count_sql[] =
+	    "SELECT COUNT(*) FROM bulk_jobs WHERE (? = 0 OR organisation_id = ?)";
+	struct db_result rows = { 0 }, count = { 0 };
+	long long page;
+
+	if (query_long_or_reply(r, "page", 1, 100000, 1, &page) != 0)
+		return;
+	/* A coordinator sees every job; an issuer those of its own organisation. */
+	long long org_id = r->user->role == ROLE_COORDINATOR ? 0 : r->user->organisation_id;
+	if (org_id == 0 && r->user->role != ROLE_COORDINATOR) {
+		reply_json(r, 200, json_pack("{s:[], s:I, s:i, s:i}", "items", "page", (json_int_t)page,
+		    "per_page", BULK_JOBS_PER_PAGE, "total", 0));
+		return;
+	}
+	struct db_param params[] = { P_INT(org_id), P_INT(org_id), P_INT(BULK_JOBS_PER_PAGE),
+		P_INT((page - 1) * BULK_JOBS_PER_PAGE) };
+	if (db_query(r->w, count_sql, params, 2, &count) != 0 ||
+	    db_query(r->w, list_sql, params, 4, &rows) != 0) {
+		reply_db_error(r);
+		goto out;
+	}
+	json_t *items = json_array();
+	for (size_t row = 0; row < rows.rows; row++)
+		json_array_append_new(items, job_json(&rows, row, false));
+	reply_json(r, 200, json_pack("{s:o, s:I, s:i, s:I}", "items", items, "page", (json_int_t)page,
+	    "per_page", BULK_JOBS_PER_PAGE, "total", (json_int_t)db_cell_int(&count, 0, 0)));
+
+out:
+	db_result_free(&rows);
+	db_result_free(&count);
 }

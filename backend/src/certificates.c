@@ -8,6 +8,7 @@
  * Access: a coordinator manages every certificate. An issuer manages the certificates of
  * micro-credentials that its own organisation promotes, and gets 403 for any other.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -311,14 +312,41 @@ static int issue_request_parse_or_reply(struct req *r, json_t *body, struct issu
 	return valid_until_or_reply(r, body, in);
 }
 
-/* Inserts the certificate under a fresh random id, drawing a new id after a duplicate key. */
-static int certificate_insert(struct req *r, const struct issue_request *in, long long org_id,
-    const char *snapshot, char id[CERT_ID_LEN + 1])
+/*
+ * Returns 1 and the certificate's id when a bulk job already issued the row (micro-credential,
+ * e-mail, reference), 0 when not, -1 when the query failed.
+ */
+static int bulk_row_exists(struct worker *w, const struct certificate_issue *in,
+    char id[CERT_ID_LEN + 1])
+{
+	static const char sql[] =
+	    "SELECT id FROM certificates WHERE microcredential_id = ? AND holder_email_key = LOWER(?)"
+	    " AND bulk_reference = ?";
+	struct db_param params[] = { P_INT(in->microcredential_id), P_TEXT(in->holder_email),
+		P_TEXT(in->bulk_reference) };
+	struct db_result res;
+
+	if (db_query(w, sql, params, 3, &res) != 0)
+		return -1;
+	int exists = res.rows > 0;
+	if (exists)
+		snprintf(id, CERT_ID_LEN + 1, "%s", db_cell(&res, 0, 0));
+	db_result_free(&res);
+	return exists;
+}
+
+/*
+ * Inserts the certificate under a fresh random id, drawing a new id after a duplicate key.
+ * Returns 1 without inserting when the duplicate key is a bulk row that exists already.
+ */
+static int certificate_insert(struct req *r, const struct certificate_issue *in,
+    char id[CERT_ID_LEN + 1])
 {
 	static const char sql[] =
 	    "INSERT INTO certificates (id, microcredential_id, microcredential_version_id,"
 	    " promoting_organisation_id, snapshot, holder_name, holder_email, issued_at, valid_until,"
-	    " issued_by) VALUES (?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6), ?, ?)";
+	    " issued_by, bulk_job_id, bulk_reference, evidence_url)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6), ?, ?, ?, ?, ?)";
 	char valid_until[32];
 
 	if (in->has_valid_until)
@@ -329,20 +357,331 @@ static int certificate_insert(struct req *r, const struct issue_request *in, lon
 			P_TEXT(id),
 			P_INT(in->microcredential_id),
 			P_INT(in->microcredential_version_id),
-			P_INT(org_id),
-			P_TEXT(snapshot),
+			P_INT(in->organisation_id),
+			P_TEXT(in->snapshot_text),
 			P_TEXT(in->holder_name),
 			P_TEXT(in->holder_email),
 			in->has_valid_until ? P_TEXT(valid_until) : P_NULL,
 			P_INT(r->user->id),
+			in->bulk_job_id > 0 ? P_INT(in->bulk_job_id) : P_NULL,
+			P_TEXT(in->bulk_reference),
+			P_TEXT(in->evidence_url),
 		};
 		if (db_exec(r->w, sql, params, sizeof params / sizeof params[0], NULL, NULL) == 0)
 			return 0;
 		if (db_errno(r->w) != ER_DUP_ENTRY_CODE)
 			return -1;
+		/* A job running at the same time may have issued the same bulk row and committed. */
+		if (in->bulk_reference) {
+			int exists = bulk_row_exists(r->w, in, id);
+			if (exists != 0)
+				return exists;
+		}
 		log_event(LOG_WARN, r->request_id, "event=certificate_id_clash attempt=%d", attempt);
 	}
 	return -1;
+}
+
+int certificate_issue_in_transaction(struct req *r, struct certificate_issue *in,
+    char id[CERT_ID_LEN + 1], char *err, size_t errlen)
+{
+	struct timespec now;
+
+	int inserted = certificate_insert(r, in, id);
+	if (inserted != 0) {
+		snprintf(err, errlen, inserted > 0 ? "issued already" : "storing the certificate failed");
+		return inserted > 0 ? 1 : -1;
+	}
+	clock_gettime(CLOCK_REALTIME, &now);
+	struct credential_input credential = {
+		.certificate_id = id, .snapshot = in->snapshot, .holder_name = in->holder_name,
+		.holder_email = in->holder_email, .issued_at = now.tv_sec, .issued_usec = now.tv_nsec / 1000,
+		.has_valid_until = in->has_valid_until, .valid_until = in->valid_until,
+		.status_list = in->status_list, .status_index = in->status_index,
+	};
+	if (credential_issue(r->w, &credential, in->key, in->key_id, err, errlen) != 0) {
+		log_event(LOG_ERROR, r->request_id, "event=credential_issue_failed certificate=%s error=\"%s\"",
+		    id, err);
+		return -1;
+	}
+	json_t *details = json_pack("{s:I}", "microcredential_id", (json_int_t)in->microcredential_id);
+	if (in->bulk_job_id > 0)
+		json_object_set_new(details, "bulk_job_id", json_integer((json_int_t)in->bulk_job_id));
+	if (audit_record(r, "certificate_issued", "certificate", id, in->organisation_id, details) != 0) {
+		snprintf(err, errlen, "writing the audit record failed");
+		return -1;
+	}
+	struct holder_notice notice = {
+		.certificate_id = id, .holder_name = in->holder_name, .holder_email = in->holder_email,
+		.title = json_string_value(json_object_get(in->snapshot, "title")),
+	};
+	if (holder_notify(r->w, &notice) != 0) {
+		snprintf(err, errlen, "queueing the holder's e-mail failed");
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- Batches of a bulk job ---- */
+
+/* Sets lowered[i] (owned by res) to the e-mail of rows[i] as the database's LOWER() gives it. */
+static int batch_emails_lowered(struct worker *w, const struct bulk_certificate *rows, size_t count,
+    struct db_result *res, const char **lowered)
+{
+	struct buf sql;
+	struct db_param *params = xcalloc(count, sizeof *params);
+	int rc;
+
+	buf_init(&sql);
+	buf_puts(&sql, "SELECT ");
+	for (size_t i = 0; i < count; i++) {
+		buf_puts(&sql, i ? ", LOWER(?)" : "LOWER(?)");
+		params[i] = P_TEXT(rows[i].holder_email);
+	}
+	rc = db_query(w, sql.data, params, count, res);
+	if (rc == 0 && (res->rows != 1 || res->cols != count))
+		rc = -1;
+	for (size_t i = 0; rc == 0 && i < count; i++)
+		lowered[i] = db_cell(res, 0, i);
+	buf_free(&sql);
+	free(params);
+	return rc;
+}
+
+/* Marks the rows that an earlier bulk job issued as skipped, with that certificate's id. */
+static int batch_mark_issued_before(struct worker *w, long long mc_id, struct bulk_certificate *rows,
+    const char *const *lowered, size_t count)
+{
+	struct buf sql;
+	struct db_result res = { 0 };
+	struct db_param *params = xcalloc(count + 1, sizeof *params);
+	int rc;
+
+	buf_init(&sql);
+	buf_puts(&sql, "SELECT id, holder_email_key, bulk_reference FROM certificates"
+	    " WHERE microcredential_id = ? AND bulk_reference IS NOT NULL AND holder_email_key IN (");
+	params[0] = P_INT(mc_id);
+	for (size_t i = 0; i < count; i++) {
+		buf_puts(&sql, i ? ", ?" : "?");
+		params[i + 1] = P_TEXT(lowered[i]);
+	}
+	buf_putc(&sql, ')');
+	rc = db_query(w, sql.data, params, count + 1, &res);
+	for (size_t row = 0; rc == 0 && row < res.rows; row++) {
+		for (size_t i = 0; i < count; i++) {
+			/* NOTE: references are compared byte for byte here. One that differs only in case
+			 * meets the unique key instead, and the caller's row-by-row retry skips it. */
+			if (strcmp(db_cell(&res, row, 1), lowered[i]) != 0 ||
+			    strcmp(db_cell(&res, row, 2), rows[i].bulk_reference) != 0)
+				continue;
+			rows[i].skipped = true;
+			snprintf(rows[i].id, sizeof rows[i].id, "%s", db_cell(&res, row, 0));
+		}
+	}
+	db_result_free(&res);
+	buf_free(&sql);
+	free(params);
+	return rc;
+}
+
+/* The rows one signing thread signs: every step-th credential from start. */
+struct sign_share {
+	const struct certificate_issue *common;
+	json_t *snapshot;             /* this thread's own copy, because jansson counts references */
+	struct credential_input *inputs;
+	char **texts;
+	size_t count;
+	size_t start;
+	size_t step;
+	char err[256];
+	int rc;
+};
+
+static void *sign_share_run(void *arg)
+{
+	struct sign_share *share = arg;
+
+	for (size_t i = share->start; i < share->count; i += share->step) {
+		share->inputs[i].snapshot = share->snapshot;
+		share->texts[i] = credential_sign_text(&share->inputs[i], share->common->key,
+		    share->common->key_id, share->err, sizeof share->err);
+		if (!share->texts[i]) {
+			share->rc = -1;
+			break;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Signs count credentials on two threads, because canonicalising the credential for its proof is
+ * most of the CPU time of a bulk job. Signs on this thread alone when no thread can be started.
+ */
+static int sign_credentials(const struct certificate_issue *common, struct credential_input *inputs,
+    char **texts, size_t count, char *err, size_t errlen)
+{
+	struct sign_share mine = { .common = common, .snapshot = common->snapshot, .inputs = inputs,
+		.texts = texts, .count = count, .start = 0, .step = 2 };
+	struct sign_share other = mine;
+	pthread_t thread;
+
+	other.start = 1;
+	other.snapshot = json_deep_copy(common->snapshot);
+	bool threaded = other.snapshot && pthread_create(&thread, NULL, sign_share_run, &other) == 0;
+	if (!threaded)
+		mine.step = 1;
+	sign_share_run(&mine);
+	if (threaded)
+		pthread_join(thread, NULL);
+	json_decref(other.snapshot);
+	for (size_t i = 0; i < count; i++)
+		inputs[i].snapshot = common->snapshot;
+	if (mine.rc != 0 || other.rc != 0) {
+		snprintf(err, errlen, "%s", mine.rc != 0 ? mine.err : other.err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Signs the credential of every row to issue and inserts all their certificate rows at once. */
+static int batch_insert_certificates(struct req *r, const struct certificate_issue *common,
+    struct bulk_certificate *rows, size_t count, size_t issued, char *err, size_t errlen)
+{
+	enum { COLUMNS = 16 };
+	struct buf sql;
+	struct db_param *params = xcalloc(issued * COLUMNS, sizeof *params);
+	struct credential_input *inputs = xcalloc(issued, sizeof *inputs);
+	char **credentials = xcalloc(issued, sizeof *credentials);
+	char (*issued_at)[48] = xcalloc(issued, sizeof *issued_at);
+	const struct bulk_certificate **issuing = xcalloc(issued, sizeof *issuing);
+	char valid_until[32];
+	size_t n = 0;
+	int rc = -1;
+
+	for (size_t i = 0; i < count; i++) {
+		struct timespec now;
+		if (rows[i].skipped)
+			continue;
+		id_certificate(rows[i].id);
+		clock_gettime(CLOCK_REALTIME, &now);
+		inputs[n] = (struct credential_input){
+			.certificate_id = rows[i].id, .snapshot = common->snapshot,
+			.holder_name = rows[i].holder_name, .holder_email = rows[i].holder_email,
+			.issued_at = now.tv_sec, .issued_usec = now.tv_nsec / 1000,
+			.has_valid_until = common->has_valid_until, .valid_until = common->valid_until,
+			.status_list = common->status_list, .status_index = rows[i].status_index,
+		};
+		credential_issued_at_text(&inputs[n], issued_at[n]);
+		issuing[n++] = &rows[i];
+	}
+	if (sign_credentials(common, inputs, credentials, issued, err, errlen) != 0)
+		goto out;
+
+	if (common->has_valid_until)
+		time_format_db(common->valid_until, valid_until);
+	buf_init(&sql);
+	buf_puts(&sql, "INSERT INTO certificates (id, microcredential_id, microcredential_version_id,"
+	    " promoting_organisation_id, snapshot, holder_name, holder_email, issued_at, valid_until,"
+	    " issued_by, bulk_job_id, bulk_reference, evidence_url, credential, status_list,"
+	    " status_index) VALUES ");
+	db_values_list(&sql, issued, COLUMNS);
+	for (size_t k = 0; k < issued; k++) {
+		struct db_param *row = &params[k * COLUMNS];
+		row[0] = P_TEXT(issuing[k]->id);
+		row[1] = P_INT(common->microcredential_id);
+		row[2] = P_INT(common->microcredential_version_id);
+		row[3] = P_INT(common->organisation_id);
+		row[4] = P_TEXT(common->snapshot_text);
+		row[5] = P_TEXT(issuing[k]->holder_name);
+		row[6] = P_TEXT(issuing[k]->holder_email);
+		row[7] = P_TEXT(issued_at[k]);
+		row[8] = common->has_valid_until ? P_TEXT(valid_until) : P_NULL;
+		row[9] = P_INT(r->user->id);
+		row[10] = P_INT(common->bulk_job_id);
+		row[11] = P_TEXT(issuing[k]->bulk_reference);
+		row[12] = P_TEXT(issuing[k]->evidence_url);
+		row[13] = P_TEXT(credentials[k]);
+		row[14] = P_INT(common->status_list);
+		row[15] = P_INT(issuing[k]->status_index);
+	}
+	rc = db_exec(r->w, sql.data, params, issued * COLUMNS, NULL, NULL);
+	if (rc != 0)
+		snprintf(err, errlen, "storing the certificates failed");
+	buf_free(&sql);
+
+out:
+	for (size_t k = 0; k < issued; k++)
+		free(credentials[k]);
+	free(credentials);
+	free(inputs);
+	free(issued_at);
+	free(issuing);
+	free(params);
+	return rc;
+}
+
+/* Writes the audit records and queues the holders' e-mails of the rows just issued. */
+static int batch_record_and_notify(struct req *r, const struct certificate_issue *common,
+    const struct bulk_certificate *rows, const char *const *lowered, size_t count, size_t issued)
+{
+	const char **ids = xcalloc(issued, sizeof *ids);
+	const char **emails = xcalloc(issued, sizeof *emails);
+	struct holder_notice *notices = xcalloc(issued, sizeof *notices);
+	const char *title = json_string_value(json_object_get(common->snapshot, "title"));
+	size_t n = 0;
+	int rc = -1;
+
+	for (size_t i = 0; i < count; i++) {
+		if (rows[i].skipped)
+			continue;
+		ids[n] = rows[i].id;
+		emails[n] = lowered[i];
+		notices[n] = (struct holder_notice){ .certificate_id = rows[i].id,
+			.holder_name = rows[i].holder_name, .holder_email = rows[i].holder_email, .title = title };
+		n++;
+	}
+	json_t *details = json_pack("{s:I, s:I}", "microcredential_id",
+	    (json_int_t)common->microcredential_id, "bulk_job_id", (json_int_t)common->bulk_job_id);
+	if (audit_record_many(r, "certificate_issued", "certificate", ids, issued,
+	    common->organisation_id, details) == 0 &&
+	    holder_notify_many(r->w, notices, emails, issued) == 0)
+		rc = 0;
+	free(ids);
+	free(emails);
+	free(notices);
+	return rc;
+}
+
+int certificates_issue_batch(struct req *r, const struct certificate_issue *common,
+    struct bulk_certificate *rows, size_t count, char *err, size_t errlen)
+{
+	struct db_result lowered_res = { 0 };
+	const char **lowered = xcalloc(count, sizeof *lowered);
+	size_t issued = 0;
+	int rc = -1;
+
+	snprintf(err, errlen, "reading the batch's holders failed");
+	if (batch_emails_lowered(r->w, rows, count, &lowered_res, lowered) != 0 ||
+	    batch_mark_issued_before(r->w, common->microcredential_id, rows, lowered, count) != 0)
+		goto out;
+	for (size_t i = 0; i < count; i++)
+		issued += rows[i].skipped ? 0 : 1;
+	if (issued == 0) {
+		rc = 0;
+		goto out;
+	}
+	if (batch_insert_certificates(r, common, rows, count, issued, err, errlen) != 0)
+		goto out;
+	if (batch_record_and_notify(r, common, rows, lowered, count, issued) != 0) {
+		snprintf(err, errlen, "writing the audit records or the holders' e-mails failed");
+		goto out;
+	}
+	rc = 0;
+
+out:
+	free(lowered);
+	db_result_free(&lowered_res);
+	return rc;
 }
 
 /*
@@ -365,28 +704,15 @@ static json_t *certificate_issue_or_reply(struct req *r, const struct issue_requ
 	char *snapshot = json_dumps(snapshot_json, JSON_COMPACT);
 	if (!snapshot || db_begin(r->w) != 0)
 		goto failed;
-	if (certificate_insert(r, in, org_id, snapshot, id) != 0)
-		goto failed;
-	struct timespec now;
-	clock_gettime(CLOCK_REALTIME, &now);
-	struct credential_input credential = {
-		.certificate_id = id, .snapshot = snapshot_json, .holder_name = in->holder_name,
-		.holder_email = in->holder_email, .issued_at = now.tv_sec, .issued_usec = now.tv_nsec / 1000,
+	struct certificate_issue issue = {
+		.microcredential_id = in->microcredential_id,
+		.microcredential_version_id = in->microcredential_version_id,
+		.organisation_id = org_id, .snapshot = snapshot_json, .snapshot_text = snapshot,
+		.holder_name = in->holder_name, .holder_email = in->holder_email,
 		.has_valid_until = in->has_valid_until, .valid_until = in->valid_until,
+		.key = key, .key_id = key_id,
 	};
-	if (credential_issue(r->w, &credential, key, key_id, err, sizeof err) != 0) {
-		log_event(LOG_ERROR, r->request_id, "event=credential_issue_failed certificate=%s error=\"%s\"",
-		    id, err);
-		goto failed;
-	}
-	json_t *details = json_pack("{s:I}", "microcredential_id", (json_int_t)in->microcredential_id);
-	if (audit_record(r, "certificate_issued", "certificate", id, org_id, details) != 0)
-		goto failed;
-	struct holder_notice notice = {
-		.certificate_id = id, .holder_name = in->holder_name, .holder_email = in->holder_email,
-		.title = json_string_value(json_object_get(snapshot_json, "title")),
-	};
-	if (holder_notify(r->w, &notice) != 0)
+	if (certificate_issue_in_transaction(r, &issue, id, err, sizeof err) != 0)
 		goto failed;
 	cert = certificate_load(r->w, id, true, NULL, &db_failed);
 	if (!cert || db_commit(r->w) != 0)

@@ -353,38 +353,51 @@ EVP_PKEY *current_signing_key_or_reply(struct req *r, char key_id[SIGNING_KEY_ID
 	return key;
 }
 
+char *credential_sign_text(const struct credential_input *in, EVP_PKEY *key, const char *key_id,
+    char *err, size_t errlen)
+{
+	char vm[ISSUER_VM_MAX];
+	char *text = NULL;
+
+	json_t *credential = credential_build(in);
+	issuer_verification_method(key_id, vm);
+	if (dataintegrity_sign(credential, key, vm, in->issued_at, err, errlen) == 0)
+		text = json_dumps(credential, JSON_COMPACT);
+	json_decref(credential);
+	return text;
+}
+
+void credential_issued_at_text(const struct credential_input *in, char out[48])
+{
+	char issued_second[32];
+
+	time_format_db(in->issued_at, issued_second);
+	snprintf(out, 48, "%s.%06ld", issued_second, in->issued_usec);
+}
+
 int credential_issue(struct worker *w, struct credential_input *in, EVP_PKEY *key, const char *key_id,
     char *err, size_t errlen)
 {
 	static const char sql[] =
 	    "UPDATE certificates SET credential = ?, status_list = ?, status_index = ?, issued_at = ?"
 	    " WHERE id = ?";
-	char vm[ISSUER_VM_MAX];
-	char issued_second[32];
 	char issued_at[48];
-	char *text = NULL;
-	int rc = -1;
 
-	if (status_list_assign(w, in->certificate_id, &in->status_list, &in->status_index) != 0) {
+	/* A bulk job reserves its entries beforehand; list 0 means none is reserved yet. */
+	if (in->status_list == 0
+	    && status_list_assign(w, in->certificate_id, &in->status_list, &in->status_index) != 0) {
 		snprintf(err, errlen, "no status list entry could be reserved");
 		return -1;
 	}
-	json_t *credential = credential_build(in);
-	issuer_verification_method(key_id, vm);
-	if (dataintegrity_sign(credential, key, vm, in->issued_at, err, errlen) != 0)
-		goto out;
-	text = json_dumps(credential, JSON_COMPACT);
-	time_format_db(in->issued_at, issued_second);
-	snprintf(issued_at, sizeof issued_at, "%s.%06ld", issued_second, in->issued_usec);
+	char *text = credential_sign_text(in, key, key_id, err, errlen);
+	if (!text)
+		return -1;
+	credential_issued_at_text(in, issued_at);
 	struct db_param params[] = { P_TEXT(text), P_INT(in->status_list), P_INT(in->status_index),
 		P_TEXT(issued_at), P_TEXT(in->certificate_id) };
-	if (db_exec(w, sql, params, 5, NULL, NULL) != 0) {
+	int rc = db_exec(w, sql, params, 5, NULL, NULL);
+	if (rc != 0)
 		snprintf(err, errlen, "storing the credential failed");
-		goto out;
-	}
-	rc = 0;
-out:
 	free(text);
-	json_decref(credential);
 	return rc;
 }

@@ -27,6 +27,9 @@
  * with a CELL_INITIAL-byte scratch buffer. They are made once per statement and connection, so a
  * query allocates only its result.
  */
+/* Statements with up to this many parameters bind them from the stack. */
+#define DB_STACK_PARAMS 32
+
 struct stmt_entry {
 	char *sql;
 	MYSQL_STMT *stmt;
@@ -37,6 +40,11 @@ struct stmt_entry {
 	my_bool *nulls;
 	my_bool *errors;
 	char *scratch;
+	/* Parameter bindings of statements with more than DB_STACK_PARAMS parameters (bulk inserts).
+	 * They live as long as the statement, because each binding points at its length. */
+	MYSQL_BIND *param_binds;
+	unsigned long *param_lengths;
+	size_t param_cap;
 };
 
 struct stmt_cache {
@@ -120,6 +128,8 @@ void db_worker_close(struct worker *w)
 			free(e->nulls);
 			free(e->errors);
 			free(e->scratch);
+			free(e->param_binds);
+			free(e->param_lengths);
 		}
 		c->count = 0;
 		c->in_transaction = false;
@@ -205,18 +215,32 @@ static struct stmt_entry *stmt_get(struct worker *w, const char *sql)
 	return &c->entries[c->count++];
 }
 
-static int bind_params(struct worker *w, MYSQL_STMT *stmt, const char *sql,
+static int bind_params(struct worker *w, struct stmt_entry *entry, const char *sql,
     const struct db_param *params, size_t nparams)
 {
-	MYSQL_BIND binds[32];
-	unsigned long lengths[32];
+	MYSQL_STMT *stmt = entry->stmt;
+	MYSQL_BIND stack_binds[DB_STACK_PARAMS];
+	unsigned long stack_lengths[DB_STACK_PARAMS];
+	MYSQL_BIND *binds = stack_binds;
+	unsigned long *lengths = stack_lengths;
 
-	if (nparams > 32 || mysql_stmt_param_count(stmt) != nparams) {
+	if (mysql_stmt_param_count(stmt) != nparams) {
 		log_event(LOG_ERROR, NULL, "event=db_bind_mismatch params=%zu expected=%lu sql=\"%.80s\"",
 		    nparams, mysql_stmt_param_count(stmt), sql);
 		abort();
 	}
-	memset(binds, 0, sizeof(binds));
+	if (nparams > DB_STACK_PARAMS) {
+		if (entry->param_cap < nparams) {
+			free(entry->param_binds);
+			free(entry->param_lengths);
+			entry->param_binds = xcalloc(nparams, sizeof *entry->param_binds);
+			entry->param_lengths = xcalloc(nparams, sizeof *entry->param_lengths);
+			entry->param_cap = nparams;
+		}
+		binds = entry->param_binds;
+		lengths = entry->param_lengths;
+	}
+	memset(binds, 0, nparams * sizeof *binds);
 	for (size_t i = 0; i < nparams; i++) {
 		switch (params[i].type) {
 		case DB_NULL:
@@ -375,7 +399,7 @@ static int run_once(struct worker *w, const char *sql, const struct db_param *pa
 	if (entry == NULL)
 		return -1;
 	stmt = entry->stmt;
-	if (bind_params(w, stmt, sql, params, nparams) != 0)
+	if (bind_params(w, entry, sql, params, nparams) != 0)
 		return -1;
 	if (mysql_stmt_execute(stmt) != 0) {
 		log_stmt_error(w, "execute", sql, mysql_stmt_errno(stmt), mysql_stmt_error(stmt));
@@ -498,4 +522,14 @@ long long db_cell_int(const struct db_result *r, size_t row, size_t col)
 	const char *s = db_cell(r, row, col);
 
 	return s ? strtoll(s, NULL, 10) : 0;
+}
+
+void db_values_list(struct buf *sql, size_t rows, size_t columns)
+{
+	for (size_t row = 0; row < rows; row++) {
+		buf_puts(sql, row ? ", (" : "(");
+		for (size_t col = 0; col < columns; col++)
+			buf_puts(sql, col ? ", ?" : "?");
+		buf_putc(sql, ')');
+	}
 }

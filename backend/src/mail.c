@@ -75,6 +75,37 @@ int outbox_add(struct worker *w, const struct outbox_message *m)
 	return 0;
 }
 
+int outbox_add_many(struct worker *w, const struct outbox_message *messages, size_t count)
+{
+	enum { COLUMNS = 7 };
+	struct buf sql;
+	struct db_param *params = xcalloc(count * COLUMNS, sizeof *params);
+	int rc;
+
+	buf_init(&sql);
+	buf_puts(&sql, "INSERT INTO email_outbox (recipient, subject, body, kind, user_id,"
+	    " organisation_id, application_id) VALUES ");
+	db_values_list(&sql, count, COLUMNS);
+	for (size_t i = 0; i < count; i++) {
+		const struct outbox_message *m = &messages[i];
+		struct db_param *row = &params[i * COLUMNS];
+		row[0] = P_TEXT(m->recipient);
+		row[1] = P_TEXT(m->subject);
+		row[2] = P_TEXT(m->body);
+		row[3] = P_TEXT(m->kind);
+		row[4] = m->user_id > 0 ? P_INT(m->user_id) : P_NULL;
+		row[5] = m->organisation_id > 0 ? P_INT(m->organisation_id) : P_NULL;
+		row[6] = m->application_id > 0 ? P_INT(m->application_id) : P_NULL;
+	}
+	rc = db_exec(w, sql.data, params, count * COLUMNS, NULL, NULL);
+	if (rc == 0)
+		log_event(LOG_INFO, NULL, "event=mail_queued_many count=%zu kind=%s", count,
+		    count ? messages[0].kind : "");
+	buf_free(&sql);
+	free(params);
+	return rc;
+}
+
 long long mail_backoff_seconds(int attempts)
 {
 	long long delay = MAIL_BACKOFF_FIRST_SECONDS;

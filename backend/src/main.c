@@ -107,6 +107,8 @@ static int serve(void)
 	}
 	if (mail_delivery_start() != 0)
 		log_event(LOG_WARN, NULL, "event=mail_delivery_not_started");
+	if (bulk_worker_start() != 0)
+		log_event(LOG_WARN, NULL, "event=bulk_worker_not_started");
 	log_event(LOG_INFO, NULL, "event=started socket=%s threads=%d public_url=%s timezone=%s pid=%d",
 	    cfg.listen, cfg.threads, cfg.public_url, cfg.timezone, (int)getpid());
 
@@ -119,6 +121,7 @@ static int serve(void)
 	for (int i = 0; i < cfg.threads; i++)
 		pthread_join(threads[i], NULL);
 	mail_delivery_stop();
+	bulk_worker_stop();
 	unlink(cfg.listen);
 	free(workers);
 	free(threads);

@@ -472,12 +472,20 @@ int dataintegrity_sign(json_t *document, struct evp_pkey_st *key, const char *ve
 enum check_result dataintegrity_verify(struct worker *w, json_t *credential, char *detail,
     size_t detail_len, char key_id[SIGNING_KEY_ID_MAX]);
 /*
- * Reserves a status list entry, builds and signs the credential of in->certificate_id with key
- * and stores it on the certificate row, with issued_at set to in->issued_at so that both agree.
+ * Reserves a status list entry unless in->status_list is set already, builds and signs the
+ * credential of in->certificate_id with key and stores it on the certificate row, with issued_at set to in->issued_at so that both agree.
  * Call inside the issuing transaction.
  */
 int credential_issue(struct worker *w, struct credential_input *in, struct evp_pkey_st *key,
     const char *key_id, char *err, size_t errlen) MIC_NODISCARD;
+/*
+ * Builds and signs the credential of in, whose status list entry is set, and returns it as compact
+ * JSON text owned by the caller, or NULL with err set.
+ */
+char *credential_sign_text(const struct credential_input *in, struct evp_pkey_st *key,
+    const char *key_id, char *err, size_t errlen);
+/* Writes in->issued_at with its microseconds as a DATETIME(6) value for the certificate row. */
+void credential_issued_at_text(const struct credential_input *in, char out[48]);
 /* The current private key, or NULL after a 503 reply (and a log line) when it cannot be read. */
 struct evp_pkey_st *current_signing_key_or_reply(struct req *r, char key_id[SIGNING_KEY_ID_MAX]);
 
@@ -753,6 +761,90 @@ void handle_wallet_certificate_erasure(struct req *r);
 
 /* bulk.c: certificates issued from a CSV file. */
 void handle_bulk_issue_create(struct req *r);
+void handle_bulk_issue_get(struct req *r);
+void handle_bulk_issues_list(struct req *r);
+/*
+ * Checks a CSV file of holders: returns {rows: [{line, holder_name, holder_email, issued_on,
+ * external_reference, evidence_url, errors}], total_rows, valid_rows, invalid_rows}, or NULL with
+ * *status, *code, *field and message set when the file cannot be read. New reference.
+ */
+struct bulk_check_error {
+	int status;
+	const char *code;
+	const char *field;
+	char message[320];
+};
+json_t *bulk_rows_check(const char *data, size_t len, struct bulk_check_error *error);
+
+/* certificates.c: issuing inside the caller's transaction, shared by single and bulk issuing. */
+struct certificate_issue {
+	long long microcredential_id;
+	long long microcredential_version_id;
+	long long organisation_id;        /* the promoting organisation */
+	json_t *snapshot;                 /* the micro-credential's public JSON at issue */
+	const char *snapshot_text;        /* the same, as compact JSON text */
+	const char *holder_name;
+	const char *holder_email;
+	bool has_valid_until;
+	time_t valid_until;
+	long long bulk_job_id;            /* 0 outside bulk jobs */
+	const char *bulk_reference;       /* NULL outside bulk jobs; "" for a row without reference */
+	const char *evidence_url;         /* may be NULL */
+	struct evp_pkey_st *key;
+	const char *key_id;
+	int status_list;                  /* a reserved status list entry, or 0 to reserve one */
+	int status_index;
+};
+/*
+ * Inserts the certificate under a fresh random id, signs its credential, and writes the audit
+ * record (actor r->user) and the holder's e-mail. Returns 0, 1 when a bulk row with the same
+ * micro-credential, e-mail and reference exists already (nothing written, id set to that
+ * certificate), or -1 with err set.
+ */
+int certificate_issue_in_transaction(struct req *r, struct certificate_issue *in,
+    char id[CERT_ID_LEN + 1], char *err, size_t errlen) MIC_NODISCARD;
+
+/* statuslist.c: reserving many entries at once, for a bulk job. */
+/* Reserves count random free entries of one list, written to indexes, in a transaction of
+ * its own; count is at most STATUS_LIST_FILL_LIMIT. */
+int status_list_reserve(struct worker *w, int count, int *list, int *indexes) MIC_NODISCARD;
+
+/* Multi-row inserts, for bulk jobs; each does what its one-row counterpart does per row. */
+/* Appends count groups of "(?, ..., ?)" with columns placeholders each, separated by commas. (db.c) */
+void db_values_list(struct buf *sql, size_t rows, size_t columns);
+/* Writes one audit record per object id, all with the same details (stolen, may be NULL). (audit.c) */
+int audit_record_many(struct req *r, const char *action, const char *object_type,
+    const char *const *object_ids, size_t count, long long organisation_id, json_t *details)
+    MIC_NODISCARD;
+int outbox_add_many(struct worker *w, const struct outbox_message *messages, size_t count)
+    MIC_NODISCARD;   /* (mail.c) */
+/* holder_notify() for count holders; emails_lowered are their e-mails as LOWER() gives them. (wallet.c) */
+int holder_notify_many(struct worker *w, const struct holder_notice *notices,
+    const char *const *emails_lowered, size_t count) MIC_NODISCARD;
+/* One row of a bulk batch: the holder, and what happened to it. (certificates.c) */
+struct bulk_certificate {
+	const char *holder_name;
+	const char *holder_email;
+	const char *bulk_reference;   /* "" for a row without reference */
+	const char *evidence_url;     /* may be NULL */
+	int status_index;             /* reserved entry in common->status_list */
+	char id[CERT_ID_LEN + 1];     /* set: the new certificate, or the one issued before */
+	bool skipped;                 /* set: issued by an earlier job */
+};
+/*
+ * Issues rows like certificate_issue_in_transaction() with a few multi-row statements; rows that
+ * an earlier job issued are skipped. Returns -1 with err set when a statement failed, also for a
+ * duplicate key; the caller then rolls back to a savepoint and issues the rows one by one, which
+ * finds the row at fault.
+ */
+int certificates_issue_batch(struct req *r, const struct certificate_issue *common,
+    struct bulk_certificate *rows, size_t count, char *err, size_t errlen) MIC_NODISCARD;
+
+/* bulk_worker.c: the threads that run bulk jobs (see the file's header for claims and leases). */
+int bulk_worker_start(void) MIC_NODISCARD;
+void bulk_worker_stop(void);
+/* Wakes this process's worker after a job was queued. */
+void bulk_worker_wake(void);
 /* registrations.c: learners who create their own account and confirm it by e-mail. */
 void handle_registration_create(struct req *r);
 void handle_registration_confirm(struct req *r);

@@ -103,6 +103,9 @@ const struct route routes[] = {
 	{ "GET",    "/api/v1/microcredentials/:id/assessment/statistics", handle_assessment_statistics, COORDINATOR | EDITOR, false, false },
 	/* The online assessment of one version, for its editors, coordinators and assigned reviewers. */
 	{ "GET",    "/api/v1/microcredentials/:id/versions/:number/assessment", handle_version_assessment_get, ROLES_SIGNED_IN, false, false },
+	/* Bulk issuing jobs; the handlers check the promoting organisation. */
+	{ "GET",    "/api/v1/bulk-issues",                   handle_bulk_issues_list,         COORDINATOR | ISSUER,  false, false },
+	{ "GET",    "/api/v1/bulk-issues/:id",               handle_bulk_issue_get,           COORDINATOR | ISSUER,  false, false },
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

@@ -60,23 +60,22 @@ struct entry_claim {
 };
 
 /*
- * Claims entry index of claim->list for the certificate. The unique key (status_list, status_index)
- * rejects an entry that another certificate has. An entry claimed by a transaction that has not
- * committed yet counts as taken at once (lock wait timeout 0), so an issuer does not wait for the
- * end of a long bulk issue that drew the same entry. Returns 1 when claimed, 0 on a clash.
+ * Claims entry index of claim->list in status_list_entries, the register of taken entries. An
+ * entry that a certificate or a bulk job's reservation has is rejected by its primary key. An
+ * entry claimed by a transaction that has not committed yet counts as taken at once (lock wait
+ * timeout 0), so an issuer does not wait for another. Returns 1 when claimed, 0 on a clash.
  * NOTE: db.c logs that lock wait timeout (errno 1205) as a db_error line although it is expected here.
  */
 static int claim_entry(void *ctx, int index)
 {
 	static const char sql[] =
 	    "SET STATEMENT innodb_lock_wait_timeout = 0 FOR"
-	    " UPDATE certificates SET status_list = ?, status_index = ? WHERE id = ?";
+	    " INSERT INTO status_list_entries (status_list, status_index) VALUES (?, ?)";
 	struct entry_claim *claim = ctx;
-	unsigned long long affected = 0;
 
-	struct db_param params[] = { P_INT(claim->list), P_INT(index), P_TEXT(claim->certificate_id) };
-	if (db_exec(claim->w, sql, params, 3, &affected, NULL) == 0)
-		return affected == 1 ? 1 : -1;
+	struct db_param params[] = { P_INT(claim->list), P_INT(index) };
+	if (db_exec(claim->w, sql, params, 2, NULL, NULL) == 0)
+		return 1;
 	unsigned int err = db_errno(claim->w);
 	return err == ER_DUP_ENTRY || err == ER_LOCK_WAIT_TIMEOUT ? 0 : -1;
 }
@@ -161,6 +160,141 @@ int status_list_assign(struct worker *w, const char *certificate_id, int *list, 
 	*list = claim.list;
 	struct db_param count[] = { P_INT(claim.list), P_INT(w->index) };
 	return db_exec(w, count_sql, count, 2, NULL, NULL);
+}
+
+#define RESERVE_CHUNK_ROWS 64
+#define RESERVE_ATTEMPTS 3
+
+/* Sets the bit of every entry of list that is taken in bitmap (STATUS_LIST_BYTES long). */
+static int taken_entries(struct worker *w, int list, unsigned char *bitmap)
+{
+	static const char sql[] = "SELECT status_index FROM status_list_entries WHERE status_list = ?";
+	struct db_result res;
+
+	struct db_param params[] = { P_INT(list) };
+	if (db_query(w, sql, params, 1, &res) != 0)
+		return -1;
+	for (size_t row = 0; row < res.rows; row++) {
+		long long index = db_cell_int(&res, row, 0);
+		if (index >= 0 && index < STATUS_LIST_SIZE)
+			bitmap[index / 8] |= (unsigned char)(1u << (index % 8));
+	}
+	db_result_free(&res);
+	return 0;
+}
+
+/* Draws count distinct random entries that bitmap does not mark, and marks them. */
+static int draw_free_entries(unsigned char *bitmap, int count, int *indexes)
+{
+	for (int i = 0; i < count; i++) {
+		int index;
+		do {
+			index = status_list_random_index();
+			if (index < 0)
+				return -1;
+		} while (bitmap[index / 8] & (1u << (index % 8)));
+		bitmap[index / 8] |= (unsigned char)(1u << (index % 8));
+		indexes[i] = index;
+	}
+	return 0;
+}
+
+/* Inserts the entries into status_list_entries, RESERVE_CHUNK_ROWS rows per statement. */
+static int insert_entries(struct worker *w, int list, const int *indexes, int count)
+{
+	static const char one_sql[] =
+	    "INSERT INTO status_list_entries (status_list, status_index) VALUES (?, ?)";
+	struct db_param params[RESERVE_CHUNK_ROWS * 2];
+	struct buf chunk_sql;
+	int done = 0;
+	int rc = -1;
+
+	buf_init(&chunk_sql);
+	buf_puts(&chunk_sql, "INSERT INTO status_list_entries (status_list, status_index) VALUES ");
+	db_values_list(&chunk_sql, RESERVE_CHUNK_ROWS, 2);
+	for (; done + RESERVE_CHUNK_ROWS <= count; done += RESERVE_CHUNK_ROWS) {
+		for (int i = 0; i < RESERVE_CHUNK_ROWS; i++) {
+			params[2 * i] = P_INT(list);
+			params[2 * i + 1] = P_INT(indexes[done + i]);
+		}
+		if (db_exec(w, chunk_sql.data, params, RESERVE_CHUNK_ROWS * 2, NULL, NULL) != 0)
+			goto out;
+	}
+	/* The rest row by row, so that only two statement texts are ever prepared. */
+	for (; done < count; done++) {
+		struct db_param one[] = { P_INT(list), P_INT(indexes[done]) };
+		if (db_exec(w, one_sql, one, 2, NULL, NULL) != 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	buf_free(&chunk_sql);
+	return rc;
+}
+
+/* One attempt of status_list_reserve(); returns 1 when a concurrent claim got in the way. */
+static int reserve_once(struct worker *w, int count, int *list, int *indexes, unsigned char *bitmap)
+{
+	static const char count_sql[] =
+	    "INSERT INTO status_list_usage (status_list, shard, assigned) VALUES (?, ?, ?)"
+	    " ON DUPLICATE KEY UPDATE assigned = assigned + VALUES(assigned)";
+	long long assigned = 0;
+
+	if (db_begin(w) != 0)
+		return -1;
+	if (list_current(w, list) != 0 || list_assigned(w, *list, &assigned) != 0)
+		goto failed;
+	/* A job that would take the list far past its fill limit goes to a new list instead, so
+	 * single issues keep finding free entries quickly. */
+	if (status_list_over_threshold(assigned + count)) {
+		*list += 1;
+		if (list_open(w, *list) != 0)
+			goto failed;
+	}
+	memset(bitmap, 0, STATUS_LIST_BYTES);
+	if (taken_entries(w, *list, bitmap) != 0 || draw_free_entries(bitmap, count, indexes) != 0)
+		goto failed;
+	if (insert_entries(w, *list, indexes, count) != 0) {
+		unsigned int err = db_errno(w);
+		db_rollback(w);
+		return err == ER_DUP_ENTRY || err == ER_LOCK_WAIT_TIMEOUT ? 1 : -1;
+	}
+	struct db_param usage[] = { P_INT(*list), P_INT(w->index), P_INT(count) };
+	if (db_exec(w, count_sql, usage, 3, NULL, NULL) != 0 || db_commit(w) != 0)
+		goto failed;
+	return 0;
+
+failed:
+	db_rollback(w);
+	return -1;
+}
+
+/*
+ * Reserves count random free entries of one list for a bulk job, in a transaction of its own
+ * that commits before the job's issuing starts, so single issues never draw them meanwhile.
+ * NOTE: entries of a job that rolls back, and of rows it skips, stay taken and unused; their
+ * bits stay 0, which verifiers read as "not revoked" for an index that no credential carries.
+ */
+int status_list_reserve(struct worker *w, int count, int *list, int *indexes)
+{
+	unsigned char *bitmap = NULL;
+	int rc = -1;
+
+	if (count < 1 || count > STATUS_LIST_FILL_LIMIT)
+		return -1;
+	bitmap = malloc(STATUS_LIST_BYTES);
+	if (!bitmap)
+		return -1;
+	for (int attempt = 1; attempt <= RESERVE_ATTEMPTS; attempt++) {
+		rc = reserve_once(w, count, list, indexes, bitmap);
+		if (rc <= 0)
+			break;
+		log_event(LOG_WARN, NULL, "event=status_list_reserve_clash list=%d attempt=%d", *list,
+		    attempt);
+		rc = -1;
+	}
+	free(bitmap);
+	return rc;
 }
 
 int status_list_revoke(struct worker *w, int list, int index)

@@ -142,6 +142,54 @@ int holder_notify(struct worker *w, const struct holder_notice *n)
 	return rc;
 }
 
+int holder_notify_many(struct worker *w, const struct holder_notice *notices,
+    const char *const *emails_lowered, size_t count)
+{
+	struct buf sql;
+	struct db_result accounts = { 0 };
+	struct db_param *params = xcalloc(count, sizeof *params);
+	struct outbox_message *messages = xcalloc(count, sizeof *messages);
+	struct buf *bodies = xcalloc(count, sizeof *bodies);
+	int rc = -1;
+
+	buf_init(&sql);
+	buf_puts(&sql, "SELECT email_key, id FROM users WHERE disabled_at IS NULL AND email_key IN (");
+	for (size_t i = 0; i < count; i++) {
+		buf_puts(&sql, i ? ", ?" : "?");
+		params[i] = P_TEXT(emails_lowered[i]);
+	}
+	buf_putc(&sql, ')');
+	if (db_query(w, sql.data, params, count, &accounts) != 0)
+		goto out;
+	for (size_t i = 0; i < count; i++) {
+		long long user_id = 0;
+		for (size_t row = 0; row < accounts.rows; row++) {
+			if (strcmp(db_cell(&accounts, row, 0), emails_lowered[i]) == 0)
+				user_id = db_cell_int(&accounts, row, 1);
+		}
+		buf_init(&bodies[i]);
+		notice_body(&bodies[i], &notices[i], user_id > 0);
+		messages[i] = (struct outbox_message){
+			.recipient = notices[i].holder_email,
+			.subject = "Your new certificate from the " MIC_ISSUER_NAME,
+			.body = bodies[i].data,
+			.kind = "certificate_issued",
+			.user_id = user_id,
+		};
+	}
+	rc = outbox_add_many(w, messages, count);
+
+out:
+	for (size_t i = 0; i < count; i++)
+		buf_free(&bodies[i]);
+	free(bodies);
+	free(messages);
+	free(params);
+	db_result_free(&accounts);
+	buf_free(&sql);
+	return rc;
+}
+
 /* ---- The wallet ---- */
 
 int wallet_holder_owns(struct worker *w, const char *id, const char *email, bool *owns)

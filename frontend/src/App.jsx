@@ -47,6 +47,8 @@ import { Wallet } from './pages/Wallet.jsx';
 import { Register, RegisterConfirm } from './pages/Register.jsx';
 import { AttemptPage } from './pages/AttemptPage.jsx';
 import { AssessmentStatistics } from './pages/AssessmentStatistics.jsx';
+// Bulk issuing from CSV files.
+import { BulkIssue } from './pages/BulkIssue.jsx';
 
 const routes = [
   ...governanceRoutes,
@@ -77,6 +79,8 @@ const routes = [
   route('/register/confirm', RegisterConfirm),
   route('/attempts/:id', AttemptPage),
   route('/microcredentials/:id/assessment/statistics', AssessmentStatistics),
+  // Bulk issuing from CSV files.
+  route('/issue/bulk', BulkIssue),
 ];
 
 /**

@@ -27,13 +27,14 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  * Calls the API and returns the parsed JSON body (null for 204).
  * Throws ApiError for any non-2xx answer, and for a network failure (status 0, code "network").
  */
-export async function request(method, path, body) {
+export async function request(method, path, body, contentType = 'application/json') {
   const headers = { Accept: 'application/json' };
   const init = { method, headers, credentials: 'same-origin' };
   if (UNSAFE.has(method)) {
-    headers['Content-Type'] = 'application/json';
+    headers['Content-Type'] = contentType;
     if (csrfToken) headers['X-CSRF-Token'] = csrfToken;
-    if (body !== undefined) init.body = JSON.stringify(body);
+    // A body of another type (a file's bytes) is sent as it is.
+    if (body !== undefined) init.body = contentType === 'application/json' ? JSON.stringify(body) : body;
   }
   let response;
   try {
@@ -72,3 +73,6 @@ export function withQuery(path, params) {
 export const certificateQrUrl = (id) => `/api/v1/certificates/${encodeURIComponent(id)}/qr.svg`;
 
 export const put = (path, body) => request('PUT', path, body);
+
+/** Sends the bytes of a CSV file (ArrayBuffer or Blob) as it is, so the server checks the encoding. */
+export const postCsv = (path, bytes) => request('POST', path, bytes, 'text/csv; charset=utf-8');

@@ -526,4 +526,11 @@ export const ROUTE_EXPECTATIONS = {
     scope: 'organisation',
     request: (fx) => ({ path: `/api/v1/microcredentials/${fx.microcredential.id}/versions/1/assessment` }),
   },
+  // Bulk issuing jobs: the list is narrowed to the caller's organisation, and one job belongs to
+  // the organisation that promotes its micro-credential.
+  'GET /api/v1/bulk-issues': { scope: 'filtered' },
+  'GET /api/v1/bulk-issues/:id': {
+    scope: 'organisation',
+    request: async (fx) => ({ path: `/api/v1/bulk-issues/${await fx.sharedBulkJob()}` }),
+  },
 };

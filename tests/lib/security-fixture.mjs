@@ -301,6 +301,15 @@ export async function createSecurityFixture(markerPrefix) {
       return sharedCertificate;
     },
     sharedCredential,
+    /** Queues a one-row bulk issuing job for the own organisation's micro-credential; returns its id. */
+    sharedBulkJob: once(async () => {
+      const response = await coordinator.request('POST', `/api/v1/bulk-issues?microcredential_id=${microcredential.id}`, {
+        body: `holder_name,email\nBulk Fixture,${fx.marker()}@example.org\n`,
+        headers: { 'Content-Type': 'text/csv' },
+        csrf: true,
+      });
+      return expectStatus(response, [202], 'queueing a bulk issuing job').id;
+    }),
     newDraft,
     sharedDraft: once(newDraft),
     newSubmitted,

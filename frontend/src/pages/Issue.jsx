@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { get, post, withQuery } from '../api.js';
 import { t } from '../i18n/index.js';
 import { formErrors } from '../errors.js';
-import { navigate } from '../router.jsx';
+import { Link, navigate } from '../router.jsx';
 import { canIssueFor, useSession } from '../session.js';
 import { Alert, ErrorAlert, Loading } from '../components/common.jsx';
 import { Field, focusFirstInvalid } from '../components/Field.jsx';
@@ -14,7 +14,7 @@ const PER_PAGE = 100;
 const MAX_PAGES = 50;
 
 /** Every published micro-credential, page after page. */
-async function fetchAllMicrocredentials() {
+export async function fetchAllMicrocredentials() {
   const all = [];
   for (let page = 1; page <= MAX_PAGES; page++) {
     const data = await get(withQuery('/api/v1/microcredentials', { page, per_page: PER_PAGE }));
@@ -136,6 +136,7 @@ export function Issue({ loc }) {
         <Page title={t('issue.title')} class="narrow">
           <h1>{t('issue.title')}</h1>
           <p class="lead">{t('issue.intro')}</p>
+          <p><Link href="/issue/bulk">{t('bulk.link')}</Link></p>
           <IssueForm user={user} preselected={preselected} />
         </Page>
       )}

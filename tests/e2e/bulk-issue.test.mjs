@@ -1,0 +1,88 @@
+// The bulk issue page in Chromium at phone width: pick a CSV file, read the dry-run report, start
+// the job, watch the progress bar reach 100 % and open a certificate from the results.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import { launchBrowser, newPage, saveScreenshot } from '../lib/browser.mjs';
+import {
+  INSULATION_TITLE,
+  baseUrl,
+  createUser,
+  demoMicrocredential,
+  randomToken,
+  sqlString,
+  sqlValue,
+} from '../lib/stack.mjs';
+
+const ROWS = 300;
+
+describe('bulk issue page', { timeout: 120000 }, () => {
+  let browser;
+  let issuer;
+  let folder;
+
+  before(async () => {
+    const insulation = await demoMicrocredential(INSULATION_TITLE);
+    issuer = await createUser({ role: 'issuer', organisationShortName: insulation.organisationShortName });
+    folder = await mkdtemp(path.join(tmpdir(), 'mic-bulk-'));
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (folder) await rm(folder, { recursive: true, force: true });
+  });
+
+  test('file checked, issued and listed', async () => {
+    const marker = randomToken(8);
+    let csv = '\ufeffHolder name;E-mail;External reference\r\n';
+    for (let i = 1; i <= ROWS; i++) csv += `Ștefan Bulk ${marker} ${i};bulk.${marker}.${i}@example.org;${marker}-${i}\r\n`;
+    const file = path.join(folder, 'holders.csv');
+    await writeFile(file, csv);
+
+    const page = await newPage(browser, { viewport: { width: 390, height: 844 } });
+    try {
+      await page.goto(`${baseUrl}/sign-in`);
+      await page.getByLabel('E-mail', { exact: true }).fill(issuer.email);
+      await page.getByLabel('Password', { exact: true }).fill(issuer.password);
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
+
+      await page.goto(`${baseUrl}/issue`);
+      await page.getByRole('link', { name: 'Issue many certificates from a CSV file' }).click();
+      await page.waitForURL((url) => url.pathname === '/issue/bulk');
+      await page.getByLabel('Micro-credential', { exact: true }).selectOption({ label: INSULATION_TITLE });
+      await page.getByLabel('CSV file', { exact: true }).setInputFiles(file);
+      await page.getByRole('button', { name: 'Check the file', exact: true }).click();
+
+      await page.getByText(`${ROWS} rows, as read from the file`).waitFor();
+      assert.equal(await page.locator('.bulk__report tbody tr').count(), ROWS);
+      assert.equal(await page.locator('.bulk__row--invalid').count(), 0);
+      assert.equal(await page.locator('tr[data-line="2"] td').nth(1).textContent(), `Ștefan Bulk ${marker} 1`);
+      await saveScreenshot(page, 'bulk-issue-report', { fullPage: false });
+      assert.equal(await sqlValue(`SELECT COUNT(*) FROM certificates WHERE bulk_reference LIKE ${sqlString(`${marker}-%`)}`), '0');
+
+      await page.getByRole('button', { name: `Issue ${ROWS} certificates`, exact: true }).click();
+      await page.locator('.bulk__bar[data-percent="100"]').waitFor({ timeout: 60000 });
+      await page.getByText(`Issued ${ROWS} certificates`).waitFor();
+      await page.locator('.bulk__job h2').scrollIntoViewIfNeeded();
+      await saveScreenshot(page, 'bulk-issue-results', { fullPage: false });
+
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(width <= 390, `the page is ${width}px wide at a 390px viewport`);
+      assert.equal(await page.locator('.bulk__results tbody tr').count(), ROWS);
+      assert.equal(await sqlValue(`SELECT COUNT(*) FROM certificates WHERE bulk_reference LIKE ${sqlString(`${marker}-%`)}`), String(ROWS));
+
+      const link = page.locator('.bulk__results tbody tr').first().getByRole('link');
+      const id = await link.textContent();
+      await link.click();
+      await page.waitForURL((url) => url.pathname === `/certificates/${id}`);
+      await page.getByText(`Ștefan Bulk ${marker} 1`, { exact: true }).first().waitFor();
+    } finally {
+      await page.context().close();
+    }
+  });
+});
