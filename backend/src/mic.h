@@ -737,4 +737,12 @@ void handle_registration_confirm(struct req *r);
 /* assessment_stats.c: attempts, pass rate and item statistics of an online assessment. */
 void handle_assessment_statistics(struct req *r);
 
+/* catalogue_cache.c: per-process cache of catalogue search responses, keyed by generation. */
+/* Copies the cached body of key at generation into out and returns true, or returns false. */
+bool catalogue_cache_get(unsigned long long generation, const char *key, struct buf *out);
+/* Stores a copy of body under key and generation, replacing the least recently used entry. */
+void catalogue_cache_put(unsigned long long generation, const char *key, const char *body,
+    size_t body_len);
+void catalogue_cache_clear(void);
+
 #endif
