@@ -680,7 +680,7 @@ static const char facet_columns_sql[] =
 
 static const char *const participation_forms[] = { "online", "onsite", "blended" };
 
-/* One published micro-credential as the filters and facets see it; strings borrowed. */
+/* One row of the facet query as the filters see it; strings borrowed from the result. */
 struct facet_row {
 	const char *eqf;                           /* NULL: no EQF level */
 	const char *participation;
@@ -692,7 +692,7 @@ struct facet_row {
 
 /* One value of a facet with its count and its position in the facet's order. */
 struct facet_value {
-	const char *value;                         /* borrowed; NULL: the SQL NULL */
+	char *value;                               /* owned; NULL: the SQL NULL */
 	const char *label;                         /* borrowed, may be NULL */
 	long long rank;
 	long long count;
@@ -720,7 +720,18 @@ static void facet_values_add(struct facet_values *values, const char *value)
 		values->cap = values->cap ? 2 * values->cap : 16;
 		values->items = xrealloc(values->items, values->cap * sizeof values->items[0]);
 	}
-	values->items[values->len++] = (struct facet_value){ .value = value, .count = 1 };
+	values->items[values->len++] = (struct facet_value){
+		.value = value ? xstrdup(value) : NULL,
+		.count = 1,
+	};
+}
+
+static void facet_values_free(struct facet_values *values)
+{
+	for (size_t i = 0; i < values->len; i++)
+		free(values->items[i].value);
+	free(values->items);
+	*values = (struct facet_values){ 0 };
 }
 
 static bool json_array_has_string(const json_t *array, const char *s)
@@ -829,18 +840,28 @@ static json_t *facet_values_json(struct facet_values *values, bool integer)
 		json_object_set_new(entry, "count", json_integer(v->count));
 		json_array_append_new(out, entry);
 	}
-	free(values->items);
-	*values = (struct facet_values){ 0 };
+	facet_values_free(values);
 	return out;
 }
 
-/* Counts the values of every facet over rows; values[] is indexed by enum facet. */
-static void facet_rows_count(const struct facet_row *rows, size_t n, const struct filters *f,
+/*
+ * Counts the values of every facet over the rows of res; values[] is indexed by enum facet. Each
+ * row's JSON arrays are parsed and freed in turn, so memory stays at the size of res.
+ */
+static void facet_rows_count(const struct db_result *res, const struct filters *f,
     struct facet_values *values, long long *total)
 {
 	*total = 0;
-	for (size_t i = 0; i < n; i++) {
-		const struct facet_row *row = &rows[i];
+	for (size_t i = 0; i < res->rows; i++) {
+		struct facet_row parsed = {
+			.eqf = db_cell(res, i, F_EQF),
+			.participation = db_cell(res, i, F_PARTICIPATION),
+			.organisation = db_cell(res, i, F_ORG_ID),
+			.country = db_cell(res, i, F_COUNTRY),
+			.languages = json_loads(db_cell(res, i, F_DELIVERY_LANGUAGES), 0, NULL),
+			.occupations = json_loads(db_cell(res, i, F_ESCO), 0, NULL),
+		};
+		const struct facet_row *row = &parsed;
 
 		if (facet_row_passes(row, f, FACET_NONE))
 			(*total)++;
@@ -856,6 +877,8 @@ static void facet_rows_count(const struct facet_row *rows, size_t n, const struc
 			facet_values_add(&values[FACET_ORGANISATION], row->organisation);
 		if (facet_row_passes(row, f, FACET_ESCO))
 			facet_values_add_array(&values[FACET_ESCO], row->occupations);
+		json_decref(parsed.languages);
+		json_decref(parsed.occupations);
 	}
 }
 
@@ -885,7 +908,6 @@ static int catalogue_facets(struct worker *w, const struct filters *f, long long
 	    "SELECT uri, label FROM esco_occupations ORDER BY label, uri";
 	struct query q = { 0 };
 	struct db_result res = { 0 }, organisations = { 0 }, occupations = { 0 };
-	struct facet_row *rows = NULL;
 	struct facet_values values[FACET_PARTICIPATION + 1] = { { 0 } };
 	int rc = -1;
 
@@ -899,18 +921,7 @@ static int catalogue_facets(struct worker *w, const struct filters *f, long long
 	    db_query(w, occupations_sql, NULL, 0, &occupations) != 0)
 		goto out;
 
-	rows = xcalloc(res.rows ? res.rows : 1, sizeof rows[0]);
-	for (size_t i = 0; i < res.rows; i++) {
-		rows[i] = (struct facet_row){
-			.eqf = db_cell(&res, i, F_EQF),
-			.participation = db_cell(&res, i, F_PARTICIPATION),
-			.organisation = db_cell(&res, i, F_ORG_ID),
-			.country = db_cell(&res, i, F_COUNTRY),
-			.languages = json_loads(db_cell(&res, i, F_DELIVERY_LANGUAGES), 0, NULL),
-			.occupations = json_loads(db_cell(&res, i, F_ESCO), 0, NULL),
-		};
-	}
-	facet_rows_count(rows, res.rows, f, values, total);
+	facet_rows_count(&res, f, values, total);
 	facet_values_rank_fixed(&values[FACET_EQF], FACET_EQF);
 	facet_values_rank_fixed(&values[FACET_PARTICIPATION], FACET_PARTICIPATION);
 	facet_values_rank_fixed(&values[FACET_LANGUAGE], FACET_LANGUAGE);
@@ -930,13 +941,8 @@ static int catalogue_facets(struct worker *w, const struct filters *f, long long
 	rc = 0;
 
 out:
-	for (size_t i = 0; rows && i < res.rows; i++) {
-		json_decref(rows[i].languages);
-		json_decref(rows[i].occupations);
-	}
-	free(rows);
 	for (size_t i = 0; i < sizeof values / sizeof values[0]; i++)
-		free(values[i].items);
+		facet_values_free(&values[i]);
 	buf_free(&q.sql);
 	db_result_free(&res);
 	db_result_free(&organisations);
