@@ -1003,6 +1003,7 @@ void handle_microcredentials_list(struct req *r)
 	json_t *items = json_array();
 	json_t *facets = NULL;
 	unsigned long long generation = 0;
+	bool computing = false;
 	struct buf key;
 
 	buf_init(&key);
@@ -1016,7 +1017,7 @@ void handle_microcredentials_list(struct req *r)
 		goto db_error;
 	if (generation) {
 		cache_key_build(&key, &f, lang, page, per_page);
-		if (catalogue_cache_get(generation, key.data, &r->w->out)) {
+		if (catalogue_cache_get(generation, key.data, &r->w->out, &computing)) {
 			reply_raw(r, 200, "application/json; charset=utf-8", r->w->out.data, r->w->out.len);
 			goto out;
 		}
@@ -1044,6 +1045,8 @@ void handle_microcredentials_list(struct req *r)
 db_error:
 	reply_db_error(r);
 out:
+	if (computing)
+		catalogue_cache_computed(generation, key.data);
 	json_decref(items);
 	json_decref(facets);
 	db_result_free(&rows);

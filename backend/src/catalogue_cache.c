@@ -10,10 +10,15 @@
  * new entry replaces the least recently used one of that set. Memory stays below
  * CATALOGUE_CACHE_SETS * CATALOGUE_CACHE_WAYS * CATALOGUE_CACHE_BODY_MAX bytes (32 MiB) plus
  * keys. One mutex guards it, and a lookup copies the body out while holding it.
+ *
+ * When several threads miss the same key at once, as happens after every publication, the first
+ * computes the response and the others wait for it (at most CATALOGUE_FLIGHT_WAIT_SECONDS), so
+ * the database runs each search once.
  */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "mic.h"
 
@@ -37,6 +42,16 @@ static struct cache_entry cache_sets[CATALOGUE_CACHE_SETS][CATALOGUE_CACHE_WAYS]
 static unsigned long long cache_clock;
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* A search that one thread is computing; others with the same key wait for it. */
+#define CATALOGUE_FLIGHTS_MAX 32
+#define CATALOGUE_FLIGHT_WAIT_SECONDS 2
+struct cache_flight {
+	unsigned long long generation;
+	char *key;                                 /* owned; NULL: the slot is free */
+};
+static struct cache_flight cache_flights[CATALOGUE_FLIGHTS_MAX];
+static pthread_cond_t cache_flight_done = PTHREAD_COND_INITIALIZER;
+
 /* FNV-1a, 64 bits. */
 static unsigned long long key_hash(const char *key, unsigned long long generation)
 {
@@ -54,24 +69,83 @@ static struct cache_entry *cache_set(unsigned long long generation, const char *
 	return cache_sets[key_hash(key, generation) % CATALOGUE_CACHE_SETS];
 }
 
-bool catalogue_cache_get(unsigned long long generation, const char *key, struct buf *out)
+/* Copies the body of key into out and returns true when it is cached. Needs cache_lock. */
+static bool cache_lookup_locked(unsigned long long generation, const char *key, struct buf *out)
 {
 	struct cache_entry *set = cache_set(generation, key);
-	bool hit = false;
 
-	pthread_mutex_lock(&cache_lock);
-	for (size_t i = 0; i < CATALOGUE_CACHE_WAYS && !hit; i++) {
+	for (size_t i = 0; i < CATALOGUE_CACHE_WAYS; i++) {
 		struct cache_entry *e = &set[i];
 
 		if (e->key && e->generation == generation && strcmp(e->key, key) == 0) {
 			buf_reset(out);
 			buf_append(out, e->body, e->body_len);
 			e->last_used = ++cache_clock;
-			hit = true;
+			return true;
+		}
+	}
+	return false;
+}
+
+static struct cache_flight *flight_find_locked(unsigned long long generation, const char *key)
+{
+	for (size_t i = 0; i < CATALOGUE_FLIGHTS_MAX; i++) {
+		struct cache_flight *flight = &cache_flights[i];
+
+		if (flight->key && flight->generation == generation && strcmp(flight->key, key) == 0)
+			return flight;
+	}
+	return NULL;
+}
+
+bool catalogue_cache_get(unsigned long long generation, const char *key, struct buf *out,
+    bool *computing)
+{
+	struct timespec deadline;
+	bool hit = false;
+
+	*computing = false;
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += CATALOGUE_FLIGHT_WAIT_SECONDS;
+
+	pthread_mutex_lock(&cache_lock);
+	for (;;) {
+		hit = cache_lookup_locked(generation, key, out);
+		if (hit || !flight_find_locked(generation, key))
+			break;
+		/* Another thread computes this search; after the wait the caller computes it too. */
+		if (pthread_cond_timedwait(&cache_flight_done, &cache_lock, &deadline) != 0) {
+			hit = cache_lookup_locked(generation, key, out);
+			pthread_mutex_unlock(&cache_lock);
+			return hit;
+		}
+	}
+	if (!hit) {
+		for (size_t i = 0; i < CATALOGUE_FLIGHTS_MAX; i++) {
+			struct cache_flight *flight = &cache_flights[i];
+
+			if (!flight->key) {
+				flight->key = xstrdup(key);
+				flight->generation = generation;
+				*computing = true;
+				break;
+			}
 		}
 	}
 	pthread_mutex_unlock(&cache_lock);
 	return hit;
+}
+
+void catalogue_cache_computed(unsigned long long generation, const char *key)
+{
+	pthread_mutex_lock(&cache_lock);
+	struct cache_flight *flight = flight_find_locked(generation, key);
+	if (flight) {
+		free(flight->key);
+		*flight = (struct cache_flight){ 0 };
+	}
+	pthread_cond_broadcast(&cache_flight_done);
+	pthread_mutex_unlock(&cache_lock);
 }
 
 /* Returns the entry of set to overwrite: an empty one, an older generation's, else the LRU one. */
@@ -107,7 +181,7 @@ void catalogue_cache_put(unsigned long long generation, const char *key, const c
 
 	pthread_mutex_lock(&cache_lock);
 	struct cache_entry *e = cache_victim(set, generation);
-	/* Two threads that missed the same key store it twice; the second replaces the first. */
+	/* After a timed-out wait two threads may store one key; the second replaces the first. */
 	for (size_t i = 0; i < CATALOGUE_CACHE_WAYS; i++)
 		if (set[i].key && set[i].generation == generation && strcmp(set[i].key, key) == 0)
 			e = &set[i];
