@@ -5,7 +5,10 @@
 #   (a) nginx serving bench/static/hello.txt (about 300 bytes) at /bench-static.txt,
 #   (b) GET /api/v1/verify/{id}, ids drawn at random from the certificates in the database,
 #   (c) GET /v/{id}, the same way,
-#   (d) GET /api/v1/microcredentials?q=wood.
+#   (d) GET /api/v1/microcredentials, 50 searches with filters, sort orders and pages drawn at
+#       random (bench/search.lua), most of them served from the backend's response cache after
+#       the warm-up,
+#   (e) the same searches made unique, so the cache never serves them, on one connection.
 # The static file is the reference: each rate is also given as a percentage of (a), measured in the
 # same run on the same machine. wrk runs on the same cores as the stack, so every figure includes
 # wrk's own CPU use.
@@ -167,6 +170,7 @@ run_wrk() {
 	sleep 1
 }
 
+load_before=$(cut -d ' ' -f 1-3 /proc/loadavg)
 echo "Benchmarking $base: $seconds s per run, $threads wrk threads, ids from $id_count certificates"
 echo
 run_wrk static --connections "$connections" "$base/bench-static.txt"
@@ -174,7 +178,12 @@ BENCH_IDS=$ids_file BENCH_PREFIX=/api/v1/verify/ \
 	run_wrk verify-api --connections "$connections" --script "$BENCH_DIR/verify.lua" "$base"
 BENCH_IDS=$ids_file BENCH_PREFIX=/v/ \
 	run_wrk verify-page --connections "$connections" --script "$BENCH_DIR/verify.lua" "$base"
-run_wrk search --connections "$search_connections" "$base/api/v1/microcredentials?q=wood"
+run_wrk search --connections "$search_connections" --script "$BENCH_DIR/search.lua" "$base"
+# One request at a time, each with a cache key never used before.
+BENCH_SEARCH_UNIQUE=yes wrk --threads 1 --connections 1 --duration "${seconds}s" --timeout 5s --latency \
+	--header 'X-MIC-Bench: 1' --script "$BENCH_DIR/search.lua" "$base" >"$work/search-miss.txt"
+cat "$work/search-miss.txt"
+echo
 
 # Sign-in and issuing, as the demo coordinator. Every sign-in makes a session row, every issue a
 # certificate; the rows stay in the benchmark database.
@@ -209,7 +218,7 @@ BENCH_IDS=$ids_file BENCH_PREFIX=/v/ wrk --threads 1 --connections 16 --duration
 	--timeout 5s --header 'X-MIC-Bench: 1' --script "$BENCH_DIR/verify.lua" "$base" >"$work/soak-page.txt" &
 soak_page=$!
 wrk --threads 1 --connections 8 --duration "${soak_seconds}s" --timeout 5s --header 'X-MIC-Bench: 1' \
-	"$base/api/v1/microcredentials?q=wood" >"$work/soak-search.txt"
+	--script "$BENCH_DIR/search.lua" "$base" >"$work/soak-search.txt"
 wait "$soak_api" "$soak_page"
 rss_after=$(rss_kib)
 [ "$(cat "$MIC_VAR/run/backend-server.pid")" = "$server_pid" ] || die "mic-server was restarted during the soak; read $MIC_VAR/log/backend.log"
@@ -266,9 +275,25 @@ table=$(
 	table_row 'static file from nginx, `GET /bench-static.txt`' "$connections" static
 	table_row '`GET /api/v1/verify/{id}`' "$connections" verify-api
 	table_row '`GET /v/{id}`' "$connections" verify-page
-	table_row '`GET /api/v1/microcredentials?q=wood`' "$search_connections" search
+	table_row '`GET /api/v1/microcredentials` (50 searches, bench/search.lua)' "$search_connections" search
 	table_row '`POST /api/v1/session` (sign-in)' "$post_connections" sign-in
 	table_row '`POST /api/v1/certificates` (issue one)' "$post_connections" issue
+)
+# Prints one row of the search table from the search-percentile and search-errors lines that
+# bench/search.lua writes: label $1, connections $2, results of run $3.
+search_row() {
+	awk -v label="$1" -v connections="$2" '
+	$1 == "search-percentile" { p[$2] = $3 }
+	$1 == "search-errors" { errors = $2 }
+	/^Requests\/sec:/ { rate = $2 }
+	END { printf "| %s | %d | %.0f | %.2f | %.2f | %.2f | %d |\n", label, connections, rate, p[50], p[95], p[99], errors }
+	' "$work/$3.txt"
+}
+search_table=$(
+	echo '| catalogue search | connections | requests/s | p50 ms | p95 ms | p99 ms | errors |'
+	echo '|---|--:|--:|--:|--:|--:|--:|'
+	search_row '50 searches with filters and pages, mostly cached' "$search_connections" search
+	search_row 'the same, each request unique (never cached), sequential' 1 search-miss
 )
 rss_line=$(awk -v before="$rss_before" -v after="$rss_after" -v seconds="$soak_seconds" 'BEGIN {
 	printf "Backend memory (VmRSS of mic-server): %d KiB before and %d KiB after %d s of mixed verification and search load, a change of %+.1f %%.", before, after, seconds, 100 * (after - before) / before }')
@@ -287,6 +312,10 @@ record=$(
 	echo "Machine: $cores cores (nproc), ${cpu:-unknown CPU}. wrk $(wrk --version 2>&1 | awk 'NR == 1 { print $2 }'), $threads threads, $seconds s per row after a $warmup_seconds s warm-up, on the same machine as the stack. Verification ids drawn at random from $id_count certificates. \"HTTP errors\" counts responses with status 400 or above; \"of static\" is the rate as a share of the static file's."
 	echo
 	printf '%s\n' "$table"
+	echo
+	printf '%s\n' "$search_table"
+	echo
+	echo "Load average (1, 5, 15 minutes) before the runs: $load_before; after: $(cut -d ' ' -f 1-3 /proc/loadavg)."
 	echo
 	echo "Database: $certificate_count certificates, $microcredential_count micro-credentials. $rss_line"
 	if [ -n "$bulk_line" ]; then

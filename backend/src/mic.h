@@ -879,5 +879,18 @@ json_t *assessment_questions_json(struct worker *w, long long version_id);
  */
 json_t *assessment_drawability_problems(struct worker *w, long long version_id, size_t outcomes);
 void handle_version_assessment_get(struct req *r);
+/* catalogue_cache.c: per-process cache of catalogue search responses, keyed by generation. */
+/*
+ * Copies the cached body of key at generation into out and returns true, or returns false. While
+ * another thread computes the same key, waits for it first. Sets *computing when the caller is
+ * now the one computing key; the caller must then call catalogue_cache_computed, on every path.
+ */
+bool catalogue_cache_get(unsigned long long generation, const char *key, struct buf *out,
+    bool *computing);
+void catalogue_cache_computed(unsigned long long generation, const char *key);
+/* Stores a copy of body under key and generation, replacing the least recently used entry. */
+void catalogue_cache_put(unsigned long long generation, const char *key, const char *body,
+    size_t body_len);
+void catalogue_cache_clear(void);
 
 #endif
