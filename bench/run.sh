@@ -203,26 +203,35 @@ printf '{"microcredential_id":%s,"holder_name":"Benchmark Holder {n}","holder_em
 BENCH_BODY=$work/issue.json BENCH_COOKIE=$session_cookie BENCH_CSRF=$csrf_token \
 	run_wrk issue --connections "$post_connections" --script "$BENCH_DIR/post.lua" "$base/api/v1/certificates"
 
-# The backend's resident memory before and after a mixed load of verification (JSON and page)
-# and search requests, run at the same time.
-server_pid=$(cat "$MIC_VAR/run/backend-server.pid")
+# The resident memory of both backend instances before and after a mixed load of verification
+# (JSON and page) and search requests, run at the same time.
+server_pids=$(cat "$MIC_VAR/run/backend-1-server.pid" "$MIC_VAR/run/backend-2-server.pid" | tr '\n' ' ')
+# Prints the VmRSS of each instance in KiB, separated by spaces.
 rss_kib() {
-	awk '$1 == "VmRSS:" { print $2 }' "/proc/$server_pid/status"
+	for rk_pid in $server_pids; do
+		awk '$1 == "VmRSS:" { printf "%s ", $2 }' "/proc/$rk_pid/status"
+	done
 }
-rss_before=$(rss_kib)
-echo "Mixed load for $soak_seconds s; mic-server (pid $server_pid) RSS before: $rss_before KiB"
+sum_words() {
+	printf '%s\n' "$1" | awk '{ for (i = 1; i <= NF; i++) total += $i } END { print total + 0 }'
+}
+soak_load_before=$(cut -d ' ' -f 1-3 /proc/loadavg)
+rss_before=$(rss_kib | sed 's/ $//')
+echo "Mixed load for $soak_seconds s; mic-server pids $server_pids, RSS before (KiB): $rss_before"
 BENCH_IDS=$ids_file BENCH_PREFIX=/api/v1/verify/ wrk --threads 1 --connections 32 --duration "${soak_seconds}s" \
-	--timeout 5s --header 'X-MIC-Bench: 1' --script "$BENCH_DIR/verify.lua" "$base" >"$work/soak-api.txt" &
+	--latency --timeout 5s --header 'X-MIC-Bench: 1' --script "$BENCH_DIR/verify.lua" "$base" >"$work/soak-api.txt" &
 soak_api=$!
 BENCH_IDS=$ids_file BENCH_PREFIX=/v/ wrk --threads 1 --connections 16 --duration "${soak_seconds}s" \
-	--timeout 5s --header 'X-MIC-Bench: 1' --script "$BENCH_DIR/verify.lua" "$base" >"$work/soak-page.txt" &
+	--latency --timeout 5s --header 'X-MIC-Bench: 1' --script "$BENCH_DIR/verify.lua" "$base" >"$work/soak-page.txt" &
 soak_page=$!
-wrk --threads 1 --connections 8 --duration "${soak_seconds}s" --timeout 5s --header 'X-MIC-Bench: 1' \
+wrk --threads 1 --connections 8 --duration "${soak_seconds}s" --latency --timeout 5s --header 'X-MIC-Bench: 1' \
 	--script "$BENCH_DIR/search.lua" "$base" >"$work/soak-search.txt"
 wait "$soak_api" "$soak_page"
-rss_after=$(rss_kib)
-[ "$(cat "$MIC_VAR/run/backend-server.pid")" = "$server_pid" ] || die "mic-server was restarted during the soak; read $MIC_VAR/log/backend.log"
-echo "RSS after: $rss_after KiB"
+rss_after=$(rss_kib | sed 's/ $//')
+soak_load_after=$(cut -d ' ' -f 1-3 /proc/loadavg)
+[ "$(cat "$MIC_VAR/run/backend-1-server.pid" "$MIC_VAR/run/backend-2-server.pid" | tr '\n' ' ')" = "$server_pids" ] ||
+	die "a mic-server instance was restarted during the soak; read $MIC_VAR/log/backend.log"
+echo "RSS after (KiB): $rss_after"
 
 # ---------------------------------------------------------------------------------------------
 # Bulk issuing: BENCH_BULK_ROWS certificates through one job (bench/bulk.sh); 0 skips it.
@@ -278,6 +287,9 @@ table=$(
 	table_row '`GET /api/v1/microcredentials` (50 searches, bench/search.lua)' "$search_connections" search
 	table_row '`POST /api/v1/session` (sign-in)' "$post_connections" sign-in
 	table_row '`POST /api/v1/certificates` (issue one)' "$post_connections" issue
+	table_row "soak: \`GET /api/v1/verify/{id}\` for $soak_seconds s" 32 soak-api
+	table_row "soak: \`GET /v/{id}\` for $soak_seconds s" 16 soak-page
+	table_row "soak: \`GET /api/v1/microcredentials\` (bench/search.lua) for $soak_seconds s" 8 soak-search
 )
 # Prints one row of the search table from the search-percentile and search-errors lines that
 # bench/search.lua writes: label $1, connections $2, results of run $3.
@@ -295,8 +307,10 @@ search_table=$(
 	search_row '50 searches with filters and pages, mostly cached' "$search_connections" search
 	search_row 'the same, each request unique (never cached), sequential' 1 search-miss
 )
-rss_line=$(awk -v before="$rss_before" -v after="$rss_after" -v seconds="$soak_seconds" 'BEGIN {
-	printf "Backend memory (VmRSS of mic-server): %d KiB before and %d KiB after %d s of mixed verification and search load, a change of %+.1f %%.", before, after, seconds, 100 * (after - before) / before }')
+rss_line=$(awk -v before="$(sum_words "$rss_before")" -v after="$(sum_words "$rss_after")" \
+	-v each_before="$rss_before" -v each_after="$rss_after" -v seconds="$soak_seconds" 'BEGIN {
+	printf "Backend memory (VmRSS of the two mic-server instances, summed): %d KiB before (%s) and %d KiB after (%s) %d s of mixed verification and search load (the soak rows), a change of %+.1f %%.", before, each_before, after, each_after, seconds, 100 * (after - before) / before }')
+load_line="Load average of the machine (1, 5, 15 min) before the soak: $soak_load_before; after it: $soak_load_after. Other work on the machine (builds, tests) counts in it and slows every row."
 microcredential_count=$(mariadb_query 'SELECT COUNT(*) FROM microcredentials')
 certificate_count=$(mariadb_query 'SELECT COUNT(*) FROM certificates')
 
@@ -322,6 +336,8 @@ record=$(
 		echo
 		echo "$bulk_line"
 	fi
+	echo
+	echo "$load_line"
 )
 
 echo

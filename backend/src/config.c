@@ -55,6 +55,7 @@ int config_load(char *err, size_t errlen)
 	cfg.keys_dir = env_or("MIC_KEYS_DIR", "var/keys");
 	cfg.timezone = env_or("MIC_TIMEZONE", "Europe/Brussels");
 	cfg.cache_dir = env_or("MIC_CACHE_DIR", "var/cache");
+	cfg.log_file = env_or("MIC_LOG_FILE", NULL);
 
 	len = strlen(env_or("MIC_PUBLIC_URL", "http://127.0.0.1:8080"));
 	if (len >= sizeof(public_url)) {

@@ -342,13 +342,18 @@ EVP_PKEY *current_signing_key_or_reply(struct req *r, char key_id[SIGNING_KEY_ID
 		    "`mic-server keygen`");
 		return NULL;
 	}
-	EVP_PKEY *key = signing_key_read(key_id, err, sizeof err);
+	enum signing_key_problem problem;
+	EVP_PKEY *key = signing_key_read(key_id, &problem, err, sizeof err);
 	if (!key) {
-		log_event(LOG_ERROR, r->request_id, "event=signing_key_unreadable key=%s error=\"%s\"", key_id, err);
+		/*
+		 * Nothing is issued unsigned or with a key that others may have copied. The message names
+		 * the file and the command that fixes it, for the operator the caller will ask.
+		 */
+		log_event(LOG_ERROR, r->request_id, "event=signing_key_unusable key=%s code=%s error=\"%s\"",
+		    key_id, signing_key_problem_code(problem), err);
 		reply_header(r, "Retry-After", "60");
-		reply_error(r, 503, "signing_key_unavailable", NULL,
-		    "the alliance's signing key cannot be read, so nothing can be issued unsigned; try again "
-		    "later or ask an operator to check MIC_KEYS_DIR");
+		reply_error(r, 503, signing_key_problem_code(problem), NULL,
+		    "nothing can be issued until an operator fixes the alliance's signing key: %s", err);
 	}
 	return key;
 }

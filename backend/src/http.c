@@ -306,9 +306,12 @@ void reply_db_error(struct req *r)
 {
 	/*
 	 * A lock wait timeout (1205) or a deadlock (1213) is transient: typically a transaction of a
-	 * backend that was killed holds the lock until MariaDB notices the lost connection.
+	 * backend that was killed holds the lock until MariaDB notices the lost connection. A
+	 * connection lost during a query (2006, 2013) is too: the query outlasted the 30 s read
+	 * timeout of db_connect() on an overloaded server, or MariaDB went away.
 	 */
-	if (r->w->db == NULL || r->w->last_errno == 1205 || r->w->last_errno == 1213) {
+	if (r->w->db == NULL || r->w->last_errno == 1205 || r->w->last_errno == 1213 ||
+	    r->w->last_errno == 2006 || r->w->last_errno == 2013) {
 		reply_header(r, "Retry-After", "5");
 		reply_error(r, 503, "unavailable", NULL,
 		    "the database is unreachable or busy; try again in a few seconds");

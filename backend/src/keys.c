@@ -166,30 +166,152 @@ static int key_path(const char *key_id, char *out, size_t outlen)
 	return n < 0 || (size_t)n >= outlen ? -1 : 0;
 }
 
-EVP_PKEY *signing_key_read(const char *key_id, char *err, size_t errlen)
+/*
+ * Checks the folder of the key files: a folder that others may write to lets them replace a key,
+ * so it is rejected like a key file they may read.
+ */
+static int keys_dir_check(char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (stat(cfg.keys_dir, &st) != 0) {
+		snprintf(err, errlen, "cannot open the key folder %s: %s", cfg.keys_dir, strerror(errno));
+		return SIGNING_KEY_UNREADABLE;
+	}
+	if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+		snprintf(err, errlen, "the key folder %s has mode %04o, so other users may replace the "
+		    "signing key; run `chmod 700 %s`", cfg.keys_dir, (unsigned)(st.st_mode & 07777),
+		    cfg.keys_dir);
+		return SIGNING_KEY_INSECURE;
+	}
+	return 0;
+}
+
+/*
+ * Checks the mode of an open key file. The owner's read bit is checked here because root can read
+ * a file of mode 0000, so open() alone would accept a key that its owner marked unreadable.
+ */
+static int key_file_check(int fd, const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) != 0) {
+		snprintf(err, errlen, "cannot read the key file %s: %s", path, strerror(errno));
+		return SIGNING_KEY_UNREADABLE;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "the key file %s is not a regular file; restore it from a backup or "
+		    "run `mic-server rotate-key`", path);
+		return SIGNING_KEY_INVALID;
+	}
+	if ((st.st_mode & 077) != 0) {
+		snprintf(err, errlen, "the key file %s has mode %04o, so other users may read the private "
+		    "key; run `chmod 600 %s`, then rotate the key with `mic-server rotate-key` if "
+		    "anyone else could have copied it", path, (unsigned)(st.st_mode & 07777), path);
+		return SIGNING_KEY_INSECURE;
+	}
+	if ((st.st_mode & S_IRUSR) == 0) {
+		snprintf(err, errlen, "the key file %s has mode %04o, which forbids reading it; run "
+		    "`chmod 600 %s`", path, (unsigned)(st.st_mode & 07777), path);
+		return SIGNING_KEY_UNREADABLE;
+	}
+	if (st.st_uid != geteuid()) {
+		snprintf(err, errlen, "the key file %s belongs to user id %u, not to the user id %u that "
+		    "runs mic-server; run `chown %u %s`", path, (unsigned)st.st_uid, (unsigned)geteuid(),
+		    (unsigned)geteuid(), path);
+		return SIGNING_KEY_INSECURE;
+	}
+	return 0;
+}
+
+/* Checks that pkey is an Ed25519 key whose public part gives key_id ("key-" + SHA-256 prefix). */
+static int key_matches_id(EVP_PKEY *pkey, const char *key_id, const char *path, char *err,
+    size_t errlen)
+{
+	unsigned char raw[ED25519_KEY_LEN];
+	size_t raw_len = sizeof raw;
+	char hash[65], expected[SIGNING_KEY_ID_MAX];
+
+	if (!pkey || EVP_PKEY_get_id(pkey) != EVP_PKEY_ED25519 ||
+	    EVP_PKEY_get_raw_public_key(pkey, raw, &raw_len) != 1 || raw_len != sizeof raw) {
+		snprintf(err, errlen, "the key file %s does not contain an Ed25519 private key in PEM; "
+		    "restore it from a backup or run `mic-server rotate-key`", path);
+		return SIGNING_KEY_INVALID;
+	}
+	sha256_hex(raw, sizeof raw, hash);
+	snprintf(expected, sizeof expected, "key-%.16s", hash);
+	if (strcmp(expected, key_id) != 0) {
+		snprintf(err, errlen, "the key file %s contains the key %s, not %s; restore the right file "
+		    "from a backup or run `mic-server rotate-key`", path, expected, key_id);
+		return SIGNING_KEY_INVALID;
+	}
+	return 0;
+}
+
+EVP_PKEY *signing_key_read(const char *key_id, enum signing_key_problem *problem, char *err,
+    size_t errlen)
 {
 	char path[600];
 	EVP_PKEY *pkey = NULL;
-	FILE *f;
+	FILE *f = NULL;
+	int fd = -1;
+	int failure;
 
 	if (key_path(key_id, path, sizeof path) != 0) {
 		snprintf(err, errlen, "MIC_KEYS_DIR is too long");
+		*problem = SIGNING_KEY_UNREADABLE;
 		return NULL;
 	}
-	f = fopen(path, "r");
+	failure = keys_dir_check(err, errlen);
+	if (failure != 0)
+		goto failed;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot open the key file %s: %s; %s", path, strerror(errno),
+		    errno == EACCES ? "run `chmod 600` on it as its owner" :
+		    "restore it from a backup or run `mic-server rotate-key`");
+		failure = errno == ENOENT ? SIGNING_KEY_MISSING : SIGNING_KEY_UNREADABLE;
+		goto failed;
+	}
+	failure = key_file_check(fd, path, err, errlen);
+	if (failure != 0)
+		goto failed;
+	f = fdopen(fd, "r");
 	if (!f) {
-		snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
-		return NULL;
+		snprintf(err, errlen, "cannot read the key file %s: %s", path, strerror(errno));
+		failure = SIGNING_KEY_UNREADABLE;
+		goto failed;
 	}
+	fd = -1;
 	ERR_clear_error();
 	pkey = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+	failure = key_matches_id(pkey, key_id, path, err, errlen);
+	if (failure != 0)
+		goto failed;
 	fclose(f);
-	if (!pkey || EVP_PKEY_get_id(pkey) != EVP_PKEY_ED25519) {
-		snprintf(err, errlen, "%s does not hold an Ed25519 private key", path);
-		EVP_PKEY_free(pkey);
-		return NULL;
-	}
+	*problem = SIGNING_KEY_OK;
 	return pkey;
+
+failed:
+	*problem = (enum signing_key_problem)failure;
+	EVP_PKEY_free(pkey);
+	if (f)
+		fclose(f);
+	if (fd >= 0)
+		close(fd);
+	return NULL;
+}
+
+const char *signing_key_problem_code(enum signing_key_problem problem)
+{
+	switch (problem) {
+	case SIGNING_KEY_OK: return "ok";
+	case SIGNING_KEY_MISSING: return "signing_key_missing";
+	case SIGNING_KEY_UNREADABLE: return "signing_key_unreadable";
+	case SIGNING_KEY_INSECURE: return "signing_key_insecure";
+	case SIGNING_KEY_INVALID: return "signing_key_invalid";
+	}
+	return "signing_key_unavailable";
 }
 
 /* Writes the private key to its file, created with mode 0600 and never overwritten. */
@@ -332,7 +454,8 @@ int signing_key_command(bool rotate)
 		goto out;
 	}
 	if (found && !rotate) {
-		EVP_PKEY *pkey = signing_key_read(key_id, err, sizeof err);
+		enum signing_key_problem problem;
+		EVP_PKEY *pkey = signing_key_read(key_id, &problem, err, sizeof err);
 		if (!pkey) {
 			fprintf(stderr, "mic-server keygen: the current key %s has no usable private key: %s; "
 			    "restore the file or run `mic-server rotate-key`\n", key_id, err);

@@ -85,6 +85,10 @@ static int serve(void)
 	sigaddset(&signals, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &signals, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	if (cfg.log_file && log_open_file(cfg.log_file, err, sizeof(err)) != 0) {
+		fprintf(stderr, "mic-server: %s\n", err);
+		return 1;
+	}
 
 	if (FCGX_Init() != 0 || open_listen_socket() != 0)
 		return 1;

@@ -61,6 +61,13 @@ int log_parse_level(const char *name, enum log_level *out) MIC_NODISCARD;
 bool log_enabled(enum log_level level);
 /* request_id may be NULL; fmt continues the line with key=value pairs. */
 void log_event(enum log_level level, const char *request_id, const char *fmt, ...) MIC_PRINTF(3, 4);
+/* Sends the event lines to the file at path (appended) instead of standard error. */
+int log_open_file(const char *path, char *err, size_t errlen) MIC_NODISCARD;
+/*
+ * Returns the errno of the failure of the log file that is going on (0 while writes succeed) and
+ * sets *path to the file and *dropped_lines to the lines lost since the failure started.
+ */
+int log_file_state(const char **path, unsigned long long *dropped_lines);
 
 /* config.c: read once from the environment before threads start, read-only afterwards. */
 struct config {
@@ -82,6 +89,7 @@ struct config {
 	int scrypt_log_n;
 	bool cookie_secure;
 	enum log_level log_level;
+	const char *log_file;         /* NULL: `serve` logs to standard error */
 };
 extern struct config cfg;
 int config_load(char *err, size_t errlen) MIC_NODISCARD;
@@ -435,8 +443,22 @@ int base58btc_decode(const char *text, unsigned char *out, size_t outlen, size_t
 void base64url_encode(const unsigned char *data, size_t len, struct buf *out);
 /* Decodes a Multikey publicKeyMultibase ("z" + base58btc of 0xed01 + key) to the raw key. */
 int public_key_from_multibase(const char *multibase, unsigned char raw[32]) MIC_NODISCARD;
-/* The private key of key_id from its file, or NULL with the reason in err. Owned by the caller. */
-struct evp_pkey_st *signing_key_read(const char *key_id, char *err, size_t errlen);
+/* Why the private key of the current signing key cannot be used. */
+enum signing_key_problem {
+	SIGNING_KEY_OK,
+	SIGNING_KEY_MISSING,          /* no key file, or no current key in signing_keys */
+	SIGNING_KEY_UNREADABLE,       /* the file or its folder cannot be read, or mode forbids it */
+	SIGNING_KEY_INSECURE,         /* others may read the file or write to its folder */
+	SIGNING_KEY_INVALID,          /* not an Ed25519 PEM key, or not the key its id names */
+};
+/*
+ * The private key of key_id from its file, or NULL with *problem set and a sentence naming the
+ * file and the fix in err. Owned by the caller.
+ */
+struct evp_pkey_st *signing_key_read(const char *key_id, enum signing_key_problem *problem,
+    char *err, size_t errlen);
+/* The API error code of a problem, e.g. "signing_key_insecure". */
+const char *signing_key_problem_code(enum signing_key_problem problem);
 /* Sets *found and key_id to the current signing key, if there is one. -1 when the query failed. */
 int signing_key_current(struct worker *w, char key_id[SIGNING_KEY_ID_MAX], bool *found) MIC_NODISCARD;
 int signing_key_lookup(struct worker *w, const char *key_id, struct signing_key_info *out,

@@ -1,182 +1,166 @@
 // Faults, on a stack of their own (state folder MIC_VAR/faults, port MIC_PORT + 4) so the other
-// tests never see them. A mic-server killed with SIGKILL during load is restarted by the supervisor
-// of ./mic and leaves no partial certificate. While MariaDB is down, requests fail fast with 503
-// and Retry-After, and they succeed again once it is back.
+// tests never see them. The stack runs two mic-server instances. One killed with SIGKILL during
+// load is restarted by its supervisor in ./mic, nginx sends the GET requests it failed to the
+// other instance, and no write leaves a partial certificate. While MariaDB is down, requests fail
+// fast with 503 and Retry-After, and they succeed again once it is back.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { readFile, rm } from 'node:fs/promises';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 
-const execFileAsync = promisify(execFile);
-const root = process.env.MIC_ROOT;
-const faultsVar = `${process.env.MIC_VAR}/faults`;
-const base = `http://127.0.0.1:${Number(process.env.MIC_PORT) + 4}`;
-const stack = { MIC_VAR: faultsVar, MIC_PORT: String(Number(process.env.MIC_PORT) + 4), MIC_PUBLIC_URL: base };
-const sanitize = (process.env.MIC_SERVER_BIN || '').includes('build-sanitize');
-// A request that has not finished after this long counts as hanging.
-const REQUEST_TIMEOUT_MS = 15000;
+import { alive, faultStack, runByMic, waitFor } from '../lib/faultstack.mjs';
 
-async function mic(args) {
-  try {
-    const { stdout } = await execFileAsync('sh', [path.join(root, 'mic'), ...args], {
-      env: { ...process.env, ...stack },
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    return stdout;
-  } catch (error) {
-    throw new Error(`./mic ${args.join(' ')} failed: ${error.stdout}${error.stderr}`);
+const stack = faultStack('faults');
+
+/** Lists the results that are not the expected status, with their request ids for backend.log. */
+function unexpected(results, status) {
+  return results.filter((result) => result.status !== status)
+    .map((result) => `${result.label}: ${result.status} req=${result.requestId} ${result.error || ''}`.trim());
+}
+
+/**
+ * Checks that every certificate the results name exists once, and that no certificate exists
+ * without its signed credential and certificate_issued audit entry, or the reverse.
+ */
+async function assertNoPartialCertificate(results) {
+  for (const result of results.filter((candidate) => candidate.id)) {
+    assert.equal((await stack.sql(`SELECT COUNT(*) FROM certificates WHERE id = '${result.id}'`))[0][0], '1');
   }
+  const unsigned = await stack.sql("SELECT COUNT(*) FROM certificates WHERE holder_name LIKE 'Fault %' AND credential IS NULL");
+  assert.equal(unsigned[0][0], '0', 'a certificate has no signed credential');
+  const orphans = await stack.sql(
+    "SELECT COUNT(*) FROM certificates c LEFT JOIN audit_log a ON a.object_type = 'certificate' AND a.object_id = c.id AND a.action = 'certificate_issued' WHERE a.id IS NULL",
+  );
+  assert.equal(orphans[0][0], '0', 'a certificate has no certificate_issued audit entry');
+  const dangling = await stack.sql(
+    "SELECT COUNT(*) FROM audit_log a LEFT JOIN certificates c ON c.id = a.object_id WHERE a.action = 'certificate_issued' AND c.id IS NULL",
+  );
+  assert.equal(dangling[0][0], '0', 'an audit entry names a certificate that does not exist');
 }
 
-async function faultsSql(query) {
-  const { stdout } = await execFileAsync('mariadb', [
-    '--no-defaults', `--socket=${faultsVar}/run/mysqld.sock`, '--user=root', '--batch', '--skip-column-names', 'mic', '-e', query,
-  ]);
-  return stdout.split('\n').filter(Boolean).map((line) => line.split('\t'));
+/** Kills instance N of the fault stack and waits until its supervisor has started a new one. */
+async function killAndAwaitRestart(instance) {
+  const killed = await stack.readPid(`backend-${instance}-server`);
+  process.kill(killed, 'SIGKILL');
+  await waitFor(async () => {
+    const pid = await stack.readPid(`backend-${instance}-server`).catch(() => 0);
+    return pid && pid !== killed && alive(pid);
+  }, 15, `a new mic-server for backend ${instance}`);
+  return killed;
 }
 
-async function readPid(name) {
-  return Number((await readFile(`${faultsVar}/run/${name}.pid`, 'utf8')).trim());
-}
-
-function alive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function waitFor(condition, seconds, label) {
-  const deadline = Date.now() + seconds * 1000;
-  while (Date.now() < deadline) {
-    if (await condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${label} did not happen within ${seconds} s`);
-}
-
-/** Sends one request; returns {status, ms, json, retryAfter}, with status 0 when no response came. */
-async function timed(requestPath, init = {}) {
-  const started = Date.now();
-  try {
-    const response = await fetch(base + requestPath, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-    const text = await response.text();
-    let json = null;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = null;
-    }
-    return { status: response.status, ms: Date.now() - started, json, retryAfter: response.headers.get('retry-after') };
-  } catch (error) {
-    return { status: 0, ms: Date.now() - started, error: String(error) };
-  }
-}
-
-describe('faults', { skip: root && process.env.MIC_VAR ? false : 'run through ./mic test' }, () => {
+describe('faults', { skip: runByMic ? false : 'run through ./mic test' }, () => {
   let session;
   let microcredentialId;
 
   before(async () => {
-    await rm(faultsVar, { recursive: true, force: true });
-    await mic(['__start', ...(sanitize ? ['--sanitize'] : [])]);
-    const accounts = await readFile(`${faultsVar}/demo-accounts.txt`, 'utf8');
-    const [, email, password] = accounts.split('\n').find((line) => line.startsWith('coordinator ')).split(' ');
-    const response = await fetch(`${base}/api/v1/session`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ email, password }),
-    });
-    assert.equal(response.status, 200);
-    const body = await response.json();
-    session = { cookie: response.headers.getSetCookie()[0].split(';')[0], csrf: body.csrf_token };
-    microcredentialId = Number((await faultsSql("SELECT id FROM microcredentials WHERE status = 'published' ORDER BY id LIMIT 1"))[0][0]);
+    await stack.start();
+    session = await stack.signInCoordinator();
+    microcredentialId = await stack.publishedMicrocredentialId();
   });
 
   after(async () => {
-    await mic(['down']).catch(() => {});
-    await rm(faultsVar, { recursive: true, force: true });
+    await stack.stop();
   });
 
-  function issue(marker) {
-    return timed('/api/v1/certificates', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Cookie: session.cookie, 'X-CSRF-Token': session.csrf },
-      body: JSON.stringify({ microcredential_id: microcredentialId, holder_name: `Fault ${marker}`, holder_email: `${marker}@example.org` }),
-    });
-  }
-
-  test('backend killed during load', async (t) => {
-    const killed = await readPid('backend-server');
+  test('backend killed during issuing', async (t) => {
     const results = [];
     let stop = false;
     const workers = [];
     for (let worker = 0; worker < 6; worker++) {
       workers.push((async () => {
         for (let i = 0; !stop; i++) {
-          const result = await issue(`kill-${worker}-${i}`);
-          results.push({ ...result, at: Date.now() });
-          if (result.status === 201 && result.json?.id) {
-            results[results.length - 1].id = result.json.id;
-          }
+          const result = await stack.issue(session, microcredentialId, `kill-${worker}-${i}`);
+          results.push({ ...result, label: `POST kill-${worker}-${i}`, id: result.status === 201 ? result.json?.id : undefined });
         }
       })());
     }
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    process.kill(killed, 'SIGKILL');
-    await waitFor(async () => {
-      const pid = await readPid('backend-server').catch(() => 0);
-      return pid && pid !== killed && alive(pid);
-    }, 15, 'a new mic-server');
-    await waitFor(async () => (await timed('/api/v1/health')).status === 200, 15, 'the restarted backend answering');
+    await killAndAwaitRestart(1);
+    await waitFor(async () => (await stack.timed('/api/v1/health')).status === 200, 15, 'the backends answering');
     await new Promise((resolve) => setTimeout(resolve, 1000));
     stop = true;
     await Promise.all(workers);
 
     const failed = results.filter((result) => result.status !== 201);
-    t.diagnostic(`${results.length} issue requests, ${failed.length} failed while mic-server restarted`);
+    t.diagnostic(`${results.length} issue requests, ${failed.length} failed while mic-server restarted: ${unexpected(results, 201).join('; ')}`);
     assert.ok(results.some((result) => result.status === 201), 'no certificate was issued at all');
-    assert.deepEqual(failed.filter((result) => result.status === 0), [], 'requests hung or got no answer');
-    assert.deepEqual([...new Set(failed.map((result) => result.status))].filter((status) => ![502, 503, 504].includes(status)), []);
+    assert.deepEqual(failed.filter((result) => result.status === 0).map((result) => result.label), [], 'requests hung or got no answer');
+    // A write in flight in the killed instance gets 502, because nginx does not resend it. Any
+    // other status, a 500 above all, is a fault of the server.
+    assert.deepEqual(failed.filter((result) => ![502, 503, 504].includes(result.status))
+      .map((result) => `${result.status} req=${result.requestId}`), []);
+    await assertNoPartialCertificate(results);
+  });
 
-    // Every 201 is durable, and no certificate exists without its audit entry or the reverse.
-    for (const result of results.filter((candidate) => candidate.id)) {
-      assert.equal((await faultsSql(`SELECT COUNT(*) FROM certificates WHERE id = '${result.id}'`))[0][0], '1');
+  test('GET load survives one backend killed', async (t) => {
+    const certificate = await stack.issue(session, microcredentialId, 'failover-target');
+    assert.equal(certificate.status, 201, certificate.text);
+    const reads = [];
+    const writes = [];
+    let stop = false;
+    const readPaths = [`/api/v1/verify/${certificate.json.id}`, '/api/v1/microcredentials'];
+    const workers = [];
+    for (let worker = 0; worker < 6; worker++) {
+      workers.push((async () => {
+        for (let i = 0; !stop; i++) {
+          const requestPath = readPaths[(worker + i) % readPaths.length];
+          reads.push({ ...(await stack.timed(requestPath)), label: `GET ${requestPath}` });
+        }
+      })());
     }
-    const orphans = await faultsSql(
-      "SELECT COUNT(*) FROM certificates c LEFT JOIN audit_log a ON a.object_type = 'certificate' AND a.object_id = c.id AND a.action = 'certificate_issued' WHERE a.id IS NULL",
-    );
-    assert.equal(orphans[0][0], '0', 'a certificate has no certificate_issued audit entry');
-    const dangling = await faultsSql(
-      "SELECT COUNT(*) FROM audit_log a LEFT JOIN certificates c ON c.id = a.object_id WHERE a.action = 'certificate_issued' AND c.id IS NULL",
-    );
-    assert.equal(dangling[0][0], '0', 'an audit entry names a certificate that does not exist');
+    // One issuing client beside the readers, so that a POST is in flight when the backend dies.
+    workers.push((async () => {
+      for (let i = 0; !stop; i++) {
+        const marker = `failover-write-${i}`;
+        const result = await stack.issue(session, microcredentialId, marker);
+        writes.push({ ...result, marker, label: `POST ${marker}`, id: result.status === 201 ? result.json?.id : undefined });
+      }
+    })());
+
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await killAndAwaitRestart(2);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await killAndAwaitRestart(1);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    stop = true;
+    await Promise.all(workers);
+
+    t.diagnostic(`${reads.length} GET requests, ${writes.length} POST requests; failed POSTs: ${unexpected(writes, 201).join('; ') || 'none'}`);
+    assert.ok(reads.length > 50, `only ${reads.length} GET requests ran`);
+    assert.deepEqual(unexpected(reads, 200), [], 'a GET failed although the other backend was running');
+
+    // A POST that failed either never reached a backend or was rolled back with the process:
+    // either way no certificate carries its marker. A POST that reached the commit is whole.
+    for (const write of writes.filter((result) => result.status !== 201)) {
+      assert.ok([502, 503, 504].includes(write.status), `${write.label}: ${write.status} req=${write.requestId}`);
+      const rows = await stack.sql(`SELECT id FROM certificates WHERE holder_email = '${write.marker}@example.org'`);
+      for (const [id] of rows) {
+        const audit = await stack.sql(`SELECT COUNT(*) FROM audit_log WHERE object_id = '${id}' AND action = 'certificate_issued'`);
+        assert.equal(audit[0][0], '1', `${write.label} left certificate ${id} without its audit entry`);
+      }
+    }
+    await assertNoPartialCertificate(writes);
   });
 
   test('MariaDB down then back', async () => {
-    const certificate = await issue('before-restart');
+    const certificate = await stack.issue(session, microcredentialId, 'before-restart');
     assert.equal(certificate.status, 201);
-    const mariadb = await readPid('mysqld');
+    const mariadb = await stack.readPid('mysqld');
     process.kill(mariadb, 'SIGTERM');
     await waitFor(() => !alive(mariadb), 30, 'MariaDB stopping');
 
     for (const requestPath of [`/api/v1/verify/${certificate.json.id}`, '/api/v1/microcredentials', '/api/v1/health']) {
-      const result = await timed(requestPath);
+      const result = await stack.timed(requestPath);
       assert.equal(result.status, 503, `${requestPath}: ${JSON.stringify(result)}`);
       assert.ok(Number(result.retryAfter) > 0, `${requestPath}: Retry-After is ${result.retryAfter}`);
       assert.notEqual(result.json, null, `${requestPath}: the 503 has no JSON body`);
       assert.ok(result.ms < 5000, `${requestPath} took ${result.ms} ms to fail`);
     }
-    const signedIn = await timed('/api/v1/me', { headers: { Cookie: session.cookie } });
+    const signedIn = await stack.timed('/api/v1/me', { headers: { Cookie: session.cookie } });
     assert.equal(signedIn.status, 503, JSON.stringify(signedIn));
 
-    await mic(['__start', ...(sanitize ? ['--sanitize'] : [])]);
-    await waitFor(async () => (await timed(`/api/v1/verify/${certificate.json.id}`)).status === 200, 15, 'verification after the restart');
-    const me = await timed('/api/v1/me', { headers: { Cookie: session.cookie } });
+    await stack.mic(['__start', ...stack.buildOptions]);
+    await waitFor(async () => (await stack.timed(`/api/v1/verify/${certificate.json.id}`)).status === 200, 15, 'verification after the restart');
+    const me = await stack.timed('/api/v1/me', { headers: { Cookie: session.cookie } });
     assert.equal(me.status, 200, 'the session did not survive the MariaDB restart');
   });
 });
