@@ -199,11 +199,13 @@ static EVP_PKEY *job_signing_key(struct worker *w, char key_id[SIGNING_KEY_ID_MA
 		    "up, so nothing was issued; an operator must run `mic-server keygen`");
 		return NULL;
 	}
-	EVP_PKEY *key = signing_key_read(key_id, err, sizeof err);
+	enum signing_key_problem problem = SIGNING_KEY_OK;
+	EVP_PKEY *key = signing_key_read(key_id, &problem, err, sizeof err);
 	if (!key) {
-		log_event(LOG_ERROR, NULL, "event=signing_key_unreadable key=%s error=\"%s\"", key_id, err);
+		log_event(LOG_ERROR, NULL, "event=signing_key_unusable key=%s problem=%s error=\"%s\"",
+		    key_id, signing_key_problem_code(problem), err);
 		snprintf(failure->message, sizeof failure->message, "the alliance's signing key cannot be "
-		    "read, so nothing was issued; ask an operator to check MIC_KEYS_DIR");
+		    "used (%s), so nothing was issued; ask an operator to fix it", signing_key_problem_code(problem));
 	}
 	return key;
 }

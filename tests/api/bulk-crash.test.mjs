@@ -109,12 +109,16 @@ describe('bulk job crash', { skip: root && process.env.MIC_VAR ? false : 'run th
     assert.equal(queued.status, 202, await queued.clone().text());
     const { id } = await queued.json();
 
-    const killed = await readPid('backend-server');
     const running = await waitFor(async () => {
       const current = await job(id);
       return current.done_rows >= 1 && current.done_rows < ROWS ? current : null;
     }, 60, 'progress between the first and the last row');
     assert.equal(running.status, 'running');
+    // Two backend instances run; the one whose worker claimed the job ("host:pid") is killed.
+    const [[owner]] = await crashSql(`SELECT claimed_by FROM bulk_jobs WHERE id = ${id}`);
+    const killed = Number(owner.split(':').pop());
+    const instance = (await readPid('backend-1-server')) === killed ? 'backend-1-server' : 'backend-2-server';
+    assert.equal(await readPid(instance), killed, `the job's worker ${owner} is a backend instance`);
     process.kill(killed, 'SIGKILL');
 
     const left = Number((await crashSql(`SELECT COUNT(*) FROM certificates WHERE bulk_job_id = ${id}`))[0][0]);
@@ -123,7 +127,7 @@ describe('bulk job crash', { skip: root && process.env.MIC_VAR ? false : 'run th
     assert.equal(mails, 0);
 
     await waitFor(async () => {
-      const pid = await readPid('backend-server').catch(() => 0);
+      const pid = await readPid(instance).catch(() => 0);
       return pid && pid !== killed && alive(pid);
     }, 20, 'a new mic-server');
     const ended = await waitFor(async () => {
