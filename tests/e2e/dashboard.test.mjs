@@ -75,6 +75,14 @@ describe('dashboard front page', { timeout: 120000 }, () => {
     ];
     for (const [queue, heading] of expectations) {
       const region = queues.getByRole('region', { name: heading });
+      // A queue longer than ten shows its ten oldest versions until "Show all" is pressed.
+      const showAll = region.getByRole('button', { name: /^Show all \d+ versions$/ });
+      if (await showAll.count()) {
+        assert.equal(await region.getByRole('list').first().locator(':scope > li').count(), 10);
+        await showAll.click();
+        await region.getByRole('button', { name: 'Show only the oldest 10' }).waitFor();
+        assert.ok(await region.getByRole('list').first().locator(':scope > li').count() > 10);
+      }
       const title = await titleOf(waiting[queue]);
       const link = region.getByRole('link', { name: `${title} (version 1)` });
       await link.waitFor();

@@ -1,9 +1,14 @@
+import { useState } from 'preact/hooks';
+
 import { t } from '../../i18n/index.js';
 import { Link } from '../../router.jsx';
 import { countryName } from '../../format.js';
 
 /** The three queues of GET /api/v1/dashboard/queues under `microcredentials`, in working order. */
 const QUEUES = ['awaiting_reviewers', 'reviews_outstanding', 'awaiting_decision'];
+
+/** A long queue first shows this many of its oldest versions, so the next queue stays in reach. */
+const FIRST_SHOWN = 10;
 
 /** "3 days" for waits of a day or more, else "5 hours". */
 export function ageText(hours) {
@@ -46,25 +51,36 @@ function QueueItem({ item }) {
   );
 }
 
+function Queue({ name, queue }) {
+  const [all, setAll] = useState(false);
+  const long = queue.items.length > FIRST_SHOWN;
+  const shown = long && !all ? queue.items.slice(0, FIRST_SHOWN) : queue.items;
+  return (
+    <section class="validation-queue" aria-labelledby={`queue-${name}`}>
+      <h3 id={`queue-${name}`}>{t(`validationQueues.queues.${name}`)}</h3>
+      <p class="result-count">{t('validationQueues.count', { count: queue.total })}</p>
+      {shown.length ? (
+        <ul class="applications" id={`queue-${name}-items`}>
+          {shown.map((item) => <QueueItem key={`${item.id}-${item.version}`} item={item} />)}
+        </ul>
+      ) : null}
+      {long ? (
+        <button type="button" class="button button--secondary" aria-expanded={all ? 'true' : 'false'}
+          aria-controls={`queue-${name}-items`} onClick={() => setAll(!all)}>
+          {all ? t('validationQueues.showOldest', { count: FIRST_SHOWN })
+            : t('validationQueues.showAll', { count: queue.items.length })}
+        </button>
+      ) : null}
+    </section>
+  );
+}
+
 /** Lists the micro-credential versions that wait for a coordinator, one list per queue, oldest first. */
 export function ValidationQueues({ queues }) {
   return (
     <section class="validation-queues" aria-labelledby="validation-queues">
       <h2 id="validation-queues">{t('validationQueues.title')}</h2>
-      {QUEUES.map((name) => {
-        const queue = queues[name];
-        return (
-          <section key={name} class="validation-queue" aria-labelledby={`queue-${name}`}>
-            <h3 id={`queue-${name}`}>{t(`validationQueues.queues.${name}`)}</h3>
-            <p class="result-count">{t('validationQueues.count', { count: queue.total })}</p>
-            {queue.items.length ? (
-              <ul class="applications">
-                {queue.items.map((item) => <QueueItem key={`${item.id}-${item.version}`} item={item} />)}
-              </ul>
-            ) : null}
-          </section>
-        );
-      })}
+      {QUEUES.map((name) => <Queue key={name} name={name} queue={queues[name]} />)}
     </section>
   );
 }
