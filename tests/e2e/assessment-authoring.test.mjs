@@ -58,6 +58,11 @@ async function fillOptions(form, texts) {
   }
 }
 
+/** Waits until the focused element is the button labelled `label`. */
+async function waitForFocusOn(page, label) {
+  await page.waitForFunction((name) => document.activeElement?.getAttribute('aria-label') === name, label);
+}
+
 /** Returns the text of the count status of learning outcome `number` in the bank's table. */
 async function outcomeStatus(page, number) {
   return (await page.locator(`.question-bank__counts tr[data-outcome="${number}"] .question-bank__status`).textContent()).trim();
@@ -97,7 +102,7 @@ describe('authoring an online assessment in the browser', { timeout: 280000 }, (
       await page.getByText('The rules were not saved. Correct the field marked below.').waitFor();
       assert.equal(await perOutcome.getAttribute('aria-invalid'), 'true');
       assert.match(await page.locator('#rule-questions_per_outcome-error').textContent(), /questions_per_outcome/);
-      assert.equal(await page.evaluate(() => document.activeElement.id), 'rule-questions_per_outcome');
+      await page.waitForFunction(() => document.activeElement?.id === 'rule-questions_per_outcome');
       await saveScreenshot(page, 'assessment-authoring-rules-error-phone');
 
       await perOutcome.fill('2');
@@ -119,7 +124,7 @@ describe('authoring an online assessment in the browser', { timeout: 280000 }, (
       assert.equal(await form.getByLabel('Option 1', { exact: true }).inputValue(), '1050 °C');
       assert.ok(await form.getByRole('radio', { name: 'Option 1 is the right answer' }).isChecked());
       // The focus follows the moved option, so a keyboard user can go on moving it.
-      assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), 'Move option 1 down');
+      await waitForFocusOn(page, 'Move option 1 down');
       await form.getByRole('button', { name: 'Save the question' }).click();
       await page.getByText('Tick at least one learning outcome.').waitFor();
       await form.getByRole('checkbox', { name: /^1\. / }).check();
@@ -168,7 +173,9 @@ describe('authoring an online assessment in the browser', { timeout: 280000 }, (
       await form.getByLabel('Question', { exact: true }).fill(ORDERING);
       await fillOptions(form, ['Clean the bisque tile', 'Dip it in the glaze', 'Wipe the foot', 'Fire it']);
       await form.getByRole('button', { name: 'Move option 1 down' }).click();
+      await waitForFocusOn(page, 'Move option 2 down');
       await page.keyboard.press('Enter');
+      await waitForFocusOn(page, 'Move option 3 down');
       assert.equal(await form.getByLabel('Option 3', { exact: true }).inputValue(), 'Clean the bisque tile');
       await form.getByRole('button', { name: 'Move option 3 up' }).click();
       await form.getByRole('button', { name: 'Move option 2 up' }).click();
