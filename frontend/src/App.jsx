@@ -49,6 +49,8 @@ import { AttemptPage } from './pages/AttemptPage.jsx';
 import { AssessmentStatistics } from './pages/AssessmentStatistics.jsx';
 // Bulk issuing from CSV files.
 import { BulkIssue } from './pages/BulkIssue.jsx';
+// Authoring the online assessment of a version: rules and question bank.
+import { AssessmentEditor } from './pages/AssessmentEditor.jsx';
 
 const routes = [
   ...governanceRoutes,
@@ -81,6 +83,8 @@ const routes = [
   route('/microcredentials/:id/assessment/statistics', AssessmentStatistics),
   // Bulk issuing from CSV files.
   route('/issue/bulk', BulkIssue),
+  // Authoring the online assessment of a version: rules and question bank.
+  route('/microcredentials/:id/assessment/edit', AssessmentEditor),
 ];
 
 /**

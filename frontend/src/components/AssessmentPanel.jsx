@@ -36,7 +36,13 @@ export function AssessmentPanel({ mc }) {
   const translationLanguages = (mc.delivery_languages || []).filter((code) => code !== own);
   const translations = authors ? <QuestionTranslations mc={mc} languages={translationLanguages} /> : null;
 
-  if (!rules || !rules.available) return translations;
+  // Editors reach the rules and the question bank of the latest version from here, even before
+  // the published version has an online assessment.
+  const authorLink = authors ? (
+    <p><Link href={`${here}/assessment/edit`}>{t('assessmentEditor.link')}</Link></p>
+  ) : null;
+
+  if (!rules || !rules.available) return authors ? <>{authorLink}{translations}</> : translations;
 
   async function onStart() {
     setBusy(true);
@@ -99,6 +105,7 @@ export function AssessmentPanel({ mc }) {
       {authors ? (
         <p><Link href={`${here}/assessment/statistics`}>{t('assessment.statisticsLink')}</Link></p>
       ) : null}
+      {authorLink}
       {translations}
     </section>
   );

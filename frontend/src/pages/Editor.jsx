@@ -558,6 +558,8 @@ function EditorLoaded({ id }) {
           {t('editor.versionStatus', { version: v.version, status: t(`versionStatus.${v.status}`) })}
           {' '}
           <Link href={`/microcredentials/${encodeURIComponent(id)}/versions`}>{t('editor.historyLink')}</Link>
+          {' '}
+          <Link href={`/microcredentials/${encodeURIComponent(id)}/assessment/edit`}>{t('assessmentEditor.link')}</Link>
         </p>
       ) : null}
       {message ? <p class="notice" role="status">{message}</p> : null}
