@@ -4,18 +4,9 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 
-import { Client, createUser, organisationId, randomToken, signedInClient } from '../lib/stack.mjs';
+import { Client, createUser, organisationId, QUALITY_CRITERIA, randomToken, signedInClient } from '../lib/stack.mjs';
 
 const OCCUPATION_CARPENTER = 'http://data.europa.eu/esco/occupation/2a22ff9e-de3b-408d-b312-5034896cc4f4';
-const CRITERIA = [
-  'learning_outcomes_defined',
-  'assessment_transparent',
-  'eqf_level_indicated',
-  'workload_defined',
-  'esco_linked',
-  'european_approach_aligned',
-];
-
 const anonymous = new Client();
 
 /** Returns a complete draft whose English and Spanish titles end with marker, a unique word. */
@@ -90,7 +81,7 @@ describe('catalogue freshness', () => {
     assert.equal(response.status, 200, response.text);
     for (const reviewer of reviewers) {
       response = await reviewer.client.request('PUT', `/api/v1/microcredentials/${id}/reviews/mine`, {
-        json: { checklist: CRITERIA.map((criterion) => ({ criterion, result: 'pass', comment: 'Fine' })), recommendation: 'approve' },
+        json: { checklist: QUALITY_CRITERIA.map((criterion) => ({ criterion, result: 'pass', comment: 'Fine' })), recommendation: 'approve' },
         csrf: true,
       });
       assert.equal(response.status, 200, response.text);

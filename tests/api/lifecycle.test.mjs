@@ -4,16 +4,17 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 
-import { Client, createUser, issueCertificate, randomToken, signedInClient, sql, sqlValue } from '../lib/stack.mjs';
+import {
+  Client,
+  createUser,
+  issueCertificate,
+  QUALITY_CRITERIA,
+  randomToken,
+  signedInClient,
+  sql,
+  sqlValue,
+} from '../lib/stack.mjs';
 
-const CRITERIA = [
-  'learning_outcomes_defined',
-  'assessment_transparent',
-  'eqf_level_indicated',
-  'workload_defined',
-  'esco_linked',
-  'european_approach_aligned',
-];
 const SKILL_CARPENTRY = 'http://data.europa.eu/esco/skill/19858dd3-a5fe-4855-b644-6ecfefd1c384';
 const OCCUPATION_CARPENTER = 'http://data.europa.eu/esco/occupation/2a22ff9e-de3b-408d-b312-5034896cc4f4';
 
@@ -53,7 +54,7 @@ function completeDraft(marker) {
 }
 
 function checklist(result = 'pass') {
-  return CRITERIA.map((criterion) => ({ criterion, result, comment: result === 'fail' ? 'Needs work' : 'Fine' }));
+  return QUALITY_CRITERIA.map((criterion) => ({ criterion, result, comment: result === 'fail' ? 'Needs work' : 'Fine' }));
 }
 
 describe('microcredential lifecycle', () => {

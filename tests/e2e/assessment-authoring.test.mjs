@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { assessmentActors, createDraft, onlineDraft, retirePublished } from '../lib/assessment.mjs';
 import { launchBrowser, newPage, saveScreenshot } from '../lib/browser.mjs';
 import { signInThroughForm } from '../lib/signin.mjs';
-import { baseUrl, createUser } from '../lib/stack.mjs';
+import { baseUrl, createUser, QUALITY_CRITERIA } from '../lib/stack.mjs';
 
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 const DESKTOP = { viewport: { width: 1280, height: 900 } };
@@ -20,15 +20,6 @@ const ORDERING = 'Put the steps of glazing a tile in order.';
 const RETIRED = 'A question written by mistake.';
 const WRITTEN = [SINGLE, MULTIPLE, TRUE_FALSE, ORDERING];
 
-const CHECKLIST_CRITERIA = [
-  'learning_outcomes_defined',
-  'assessment_transparent',
-  'eqf_level_indicated',
-  'workload_defined',
-  'esco_linked',
-  'european_approach_aligned',
-];
-
 /** Assigns the reviewers of `actors` to submitted micro-credential `id`, reviews, approves and publishes it. */
 async function reviewAndPublish(actors, id) {
   let response = await actors.coordinator.post(`/api/v1/microcredentials/${id}/reviewers`, {
@@ -36,7 +27,7 @@ async function reviewAndPublish(actors, id) {
   });
   assert.equal(response.status, 200, response.text);
   for (const reviewer of actors.reviewers) {
-    const checklist = CHECKLIST_CRITERIA.map((criterion) => ({ criterion, result: 'pass', comment: 'Fine' }));
+    const checklist = QUALITY_CRITERIA.map((criterion) => ({ criterion, result: 'pass', comment: 'Fine' }));
     const review = await reviewer.request('PUT', `/api/v1/microcredentials/${id}/reviews/mine`, {
       json: { checklist, recommendation: 'approve' },
       csrf: true,

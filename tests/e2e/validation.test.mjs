@@ -6,17 +6,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { launchBrowser, newPage, saveScreenshot } from '../lib/browser.mjs';
-import { baseUrl, createUser, randomToken, signedInClient } from '../lib/stack.mjs';
+import { baseUrl, createUser, QUALITY_CRITERIA, randomToken, signedInClient } from '../lib/stack.mjs';
 import { signInThroughForm } from '../lib/signin.mjs';
 
-const CRITERIA = [
-  'learning_outcomes_defined',
-  'assessment_transparent',
-  'eqf_level_indicated',
-  'workload_defined',
-  'esco_linked',
-  'european_approach_aligned',
-];
 const FAIL_COMMENT = 'Say how the joints are measured against the drawing';
 
 function draftBody(title) {
@@ -35,7 +27,7 @@ function draftBody(title) {
   };
 }
 
-const approving = { checklist: CRITERIA.map((criterion) => ({ criterion, result: 'pass', comment: '' })), recommendation: 'approve' };
+const approving = { checklist: QUALITY_CRITERIA.map((criterion) => ({ criterion, result: 'pass', comment: '' })), recommendation: 'approve' };
 
 describe('validation pages', { timeout: 240000 }, () => {
   let browser;

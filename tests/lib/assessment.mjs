@@ -3,16 +3,7 @@
 // publishes a version through the whole review before learners can start.
 import assert from 'node:assert/strict';
 
-import { createUser, randomToken, signedInClient } from './stack.mjs';
-
-const CHECKLIST_CRITERIA = [
-  'learning_outcomes_defined',
-  'assessment_transparent',
-  'eqf_level_indicated',
-  'workload_defined',
-  'esco_linked',
-  'european_approach_aligned',
-];
+import { createUser, QUALITY_CRITERIA, randomToken, signedInClient } from './stack.mjs';
 
 /** The promoting organisation of the micro-credentials these helpers create. */
 export const ASSESSMENT_ORGANISATION = 'CETEM';
@@ -80,7 +71,7 @@ export async function submitForReview(actors, id) {
 export async function publishThroughReview(actors, id) {
   await submitForReview(actors, id);
   for (const reviewer of actors.reviewers) {
-    const checklist = CHECKLIST_CRITERIA.map((criterion) => ({ criterion, result: 'pass', comment: 'Fine' }));
+    const checklist = QUALITY_CRITERIA.map((criterion) => ({ criterion, result: 'pass', comment: 'Fine' }));
     const review = await reviewer.request('PUT', `/api/v1/microcredentials/${id}/reviews/mine`, {
       json: { checklist, recommendation: 'approve' },
       csrf: true,

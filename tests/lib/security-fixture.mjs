@@ -15,6 +15,7 @@ import {
   issueCertificate,
   organisationId,
   otherOrganisationShortName,
+  QUALITY_CRITERIA,
   randomToken,
   signedInClient,
   sql,
@@ -31,15 +32,7 @@ export const PNG_1X1 = Buffer.from(
 
 /** Returns the six criteria of a reviewer's checklist, all passed. */
 export function passedChecklist() {
-  const criteria = [
-    'learning_outcomes_defined',
-    'assessment_transparent',
-    'eqf_level_indicated',
-    'workload_defined',
-    'esco_linked',
-    'european_approach_aligned',
-  ];
-  return criteria.map((criterion) => ({ criterion, result: 'pass', comment: 'Fine' }));
+  return QUALITY_CRITERIA.map((criterion) => ({ criterion, result: 'pass', comment: 'Fine' }));
 }
 
 /** Content that passes the submission check, with one learning outcome; the title carries marker. */

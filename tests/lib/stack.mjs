@@ -28,6 +28,16 @@ export const ALLIANCE_NAME = 'Habitat Sector Skills Certification Alliance';
 /** A certificate id: 20 characters of lower-case Crockford base32 (no i, l, o or u). */
 export const CERTIFICATE_ID_PATTERN = /^[0-9a-hjkmnp-tv-z]{20}$/;
 
+/** The points of the alliance's quality checklist, one item each in a reviewer's checklist. */
+export const QUALITY_CRITERIA = [
+  'learning_outcomes_defined',
+  'assessment_transparent',
+  'eqf_level_indicated',
+  'workload_defined',
+  'esco_linked',
+  'european_approach_aligned',
+];
+
 /** Returns random lower-case letters and digits, for unique e-mail addresses and markers. */
 export function randomToken(length = 12) {
   const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
