@@ -158,6 +158,10 @@ static json_t *row_report(const struct csv_record *rec, const int column[F_COUNT
 		json_object_set_new(row, field_names[f], text ? text : json_null());
 	}
 	row_check(value, today, errors);
+	/* The issue date in ISO form, which the job records as the day the holder earned it. */
+	char day[40];
+	if (*value[F_DATE] && date_parse(value[F_DATE], day) && strcmp(day, today) <= 0)
+		json_object_set_new(row, "awarded_on", json_string(day));
 
 	/* One (e-mail, reference) once per file, because the job would issue it once. */
 	struct buf key;

@@ -236,6 +236,7 @@ static void row_holder(json_t *rows, size_t i, struct bulk_certificate *b, long 
 	b->holder_email = json_string_value(json_object_get(row, "holder_email"));
 	b->bulk_reference = json_string_value(json_object_get(row, "external_reference"));
 	b->evidence_url = evidence && *evidence ? evidence : NULL;
+	b->awarded_on = json_string_value(json_object_get(row, "awarded_on"));
 }
 
 static void result_add(struct job_context *ctx, long long line, const struct bulk_certificate *b)
@@ -263,6 +264,7 @@ static int issue_one_by_one(struct job_context *ctx, struct req *actor, size_t f
 		ctx->issue.holder_email = b.holder_email;
 		ctx->issue.bulk_reference = b.bulk_reference;
 		ctx->issue.evidence_url = b.evidence_url;
+		ctx->issue.awarded_on = b.awarded_on;
 		ctx->issue.status_index = ctx->status_indexes[i];
 		int rc = certificate_issue_in_transaction(actor, &ctx->issue, b.id, err, sizeof err);
 		if (rc < 0) {
@@ -432,8 +434,8 @@ static void job_run(struct worker *issue_db, struct worker *claim_db, struct job
 		.organisation_id = info.organisation_id, .snapshot = mc, .snapshot_text = snapshot_text,
 		.bulk_job_id = job->id, .key = key, .key_id = key_id, .status_list = ctx.status_list,
 	};
-	/* NOTE: issued_on of the file is checked but not used: a certificate is dated when it is
-	 * signed, because its proof must not predate the signing key. */
+	/* A row's issue date becomes the certificate's awarded_on and the credential's awardedDate;
+	 * issued_at stays the signing time, because a proof must not predate its signing key. */
 	if (info.validity_months > 0) {
 		ctx.issue.valid_until = certificate_expiry_after_months(info.validity_months);
 		ctx.issue.has_valid_until = true;

@@ -30,18 +30,18 @@
 /* Columns of cert_select_sql and cert_select_private_sql, in order. */
 enum cert_column {
 	CERT_ID, CERT_SNAPSHOT, CERT_HOLDER_NAME, CERT_ISSUED_AT, CERT_VALID_UNTIL, CERT_REVOKED_AT,
-	CERT_REVOCATION_REASON, CERT_ORG_ID, CERT_WITHDRAWN_AT, CERT_HOLDER_EMAIL, CERT_ISSUED_BY_ID,
-	CERT_ISSUED_BY_NAME,
+	CERT_REVOCATION_REASON, CERT_ORG_ID, CERT_WITHDRAWN_AT, CERT_AWARDED_ON, CERT_HOLDER_EMAIL,
+	CERT_ISSUED_BY_ID, CERT_ISSUED_BY_NAME,
 };
 
 static const char cert_select_sql[] =
     "SELECT c.id, c.snapshot, c.holder_name, c.issued_at, c.valid_until, c.revoked_at,"
-    " c.revocation_reason, c.promoting_organisation_id, c.withdrawn_at"
+    " c.revocation_reason, c.promoting_organisation_id, c.withdrawn_at, c.awarded_on"
     " FROM certificates AS c WHERE c.id = ?";
 static const char cert_select_private_sql[] =
     "SELECT c.id, c.snapshot, c.holder_name, c.issued_at, c.valid_until, c.revoked_at,"
-    " c.revocation_reason, c.promoting_organisation_id, c.withdrawn_at, c.holder_email, u.id,"
-    " u.name"
+    " c.revocation_reason, c.promoting_organisation_id, c.withdrawn_at, c.awarded_on,"
+    " c.holder_email, u.id, u.name"
     " FROM certificates AS c JOIN users AS u ON u.id = c.issued_by WHERE c.id = ?";
 
 void certificate_verify_url(const char *id, char *out, size_t outlen)
@@ -107,6 +107,9 @@ static json_t *certificate_json(const struct db_result *res, json_t *snapshot, b
 	if (with_private)
 		json_object_set_new(obj, "holder_email", json_string(db_cell(res, 0, CERT_HOLDER_EMAIL)));
 	json_set_time(obj, "issued_at", "issued_on", db_cell(res, 0, CERT_ISSUED_AT));
+	/* A DATE column: the calendar day as the issuer gave it, never shifted. */
+	const char *awarded_on = db_cell(res, 0, CERT_AWARDED_ON);
+	json_object_set_new(obj, "awarded_on", awarded_on ? json_string(awarded_on) : json_null());
 	json_set_time(obj, "valid_until", "valid_until_on", db_cell(res, 0, CERT_VALID_UNTIL));
 	json_set_time(obj, "revoked_at", "revoked_on", db_cell(res, 0, CERT_REVOKED_AT));
 	json_set_time(obj, "withdrawn_at", "withdrawn_on", db_cell(res, 0, CERT_WITHDRAWN_AT));
@@ -345,8 +348,8 @@ static int certificate_insert(struct req *r, const struct certificate_issue *in,
 	static const char sql[] =
 	    "INSERT INTO certificates (id, microcredential_id, microcredential_version_id,"
 	    " promoting_organisation_id, snapshot, holder_name, holder_email, issued_at, valid_until,"
-	    " issued_by, bulk_job_id, bulk_reference, evidence_url)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6), ?, ?, ?, ?, ?)";
+	    " issued_by, bulk_job_id, bulk_reference, evidence_url, awarded_on)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6), ?, ?, ?, ?, ?, ?)";
 	char valid_until[32];
 
 	if (in->has_valid_until)
@@ -366,6 +369,7 @@ static int certificate_insert(struct req *r, const struct certificate_issue *in,
 			in->bulk_job_id > 0 ? P_INT(in->bulk_job_id) : P_NULL,
 			P_TEXT(in->bulk_reference),
 			P_TEXT(in->evidence_url),
+			P_TEXT(in->awarded_on),
 		};
 		if (db_exec(r->w, sql, params, sizeof params / sizeof params[0], NULL, NULL) == 0)
 			return 0;
@@ -398,6 +402,7 @@ int certificate_issue_in_transaction(struct req *r, struct certificate_issue *in
 		.holder_email = in->holder_email, .issued_at = now.tv_sec, .issued_usec = now.tv_nsec / 1000,
 		.has_valid_until = in->has_valid_until, .valid_until = in->valid_until,
 		.status_list = in->status_list, .status_index = in->status_index,
+		.awarded_on = in->awarded_on, .evidence_url = in->evidence_url,
 	};
 	if (credential_issue(r->w, &credential, in->key, in->key_id, err, errlen) != 0) {
 		log_event(LOG_ERROR, r->request_id, "event=credential_issue_failed certificate=%s error=\"%s\"",
@@ -547,7 +552,7 @@ static int sign_credentials(const struct certificate_issue *common, struct crede
 static int batch_insert_certificates(struct req *r, const struct certificate_issue *common,
     struct bulk_certificate *rows, size_t count, size_t issued, char *err, size_t errlen)
 {
-	enum { COLUMNS = 16 };
+	enum { COLUMNS = 17 };
 	struct buf sql;
 	struct db_param *params = xcalloc(issued * COLUMNS, sizeof *params);
 	struct credential_input *inputs = xcalloc(issued, sizeof *inputs);
@@ -570,6 +575,7 @@ static int batch_insert_certificates(struct req *r, const struct certificate_iss
 			.issued_at = now.tv_sec, .issued_usec = now.tv_nsec / 1000,
 			.has_valid_until = common->has_valid_until, .valid_until = common->valid_until,
 			.status_list = common->status_list, .status_index = rows[i].status_index,
+			.awarded_on = rows[i].awarded_on, .evidence_url = rows[i].evidence_url,
 		};
 		credential_issued_at_text(&inputs[n], issued_at[n]);
 		issuing[n++] = &rows[i];
@@ -583,7 +589,7 @@ static int batch_insert_certificates(struct req *r, const struct certificate_iss
 	buf_puts(&sql, "INSERT INTO certificates (id, microcredential_id, microcredential_version_id,"
 	    " promoting_organisation_id, snapshot, holder_name, holder_email, issued_at, valid_until,"
 	    " issued_by, bulk_job_id, bulk_reference, evidence_url, credential, status_list,"
-	    " status_index) VALUES ");
+	    " status_index, awarded_on) VALUES ");
 	db_values_list(&sql, issued, COLUMNS);
 	for (size_t k = 0; k < issued; k++) {
 		struct db_param *row = &params[k * COLUMNS];
@@ -603,6 +609,7 @@ static int batch_insert_certificates(struct req *r, const struct certificate_iss
 		row[13] = P_TEXT(credentials[k]);
 		row[14] = P_INT(common->status_list);
 		row[15] = P_INT(issuing[k]->status_index);
+		row[16] = P_TEXT(issuing[k]->awarded_on);
 	}
 	rc = db_exec(r->w, sql.data, params, issued * COLUMNS, NULL, NULL);
 	if (rc != 0)

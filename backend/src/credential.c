@@ -322,6 +322,16 @@ json_t *credential_build(const struct credential_input *in)
 		time_format_iso(in->valid_until, valid_until);
 		json_object_set_new(c, "validUntil", json_string(valid_until));
 	}
+	/* The day the holder earned it, as the start of that day in the alliance's time zone. */
+	time_t awarded;
+	if (in->awarded_on && time_local_day_start(in->awarded_on, &awarded) == 0) {
+		char awarded_date[32];
+		time_format_iso(awarded, awarded_date);
+		json_object_set_new(c, "awardedDate", json_string(awarded_date));
+	}
+	if (in->evidence_url)
+		json_object_set_new(c, "evidence", json_pack("[{s:s, s:[s]}]", "id", in->evidence_url,
+		    "type", "Evidence"));
 	return c;
 }
 

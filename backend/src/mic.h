@@ -98,7 +98,9 @@ int config_load(char *err, size_t errlen) MIC_NODISCARD;
 int time_parse_db(const char *s, time_t *out) MIC_NODISCARD;   /* "YYYY-MM-DD HH:MM:SS[.ffffff]" */
 void time_format_iso(time_t t, char out[32]);                    /* "2026-12-04T20:30:00Z" */
 void time_format_db(time_t t, char out[32]);                     /* "2026-12-04 20:30:00" */
-void time_format_local_date(time_t t, char out[16]);             /* calendar day in cfg.timezone */
+void time_format_local_date(time_t t, char out[16]);
+/* The start of calendar day "YYYY-MM-DD" in the alliance's time zone; -1 when day is malformed. */
+int time_local_day_start(const char *day, time_t *out) MIC_NODISCARD;             /* calendar day in cfg.timezone */
 void time_format_local_month(time_t t, char out[8]);             /* "2026-02", month in cfg.timezone */
 int time_parse_iso(const char *s, time_t *out) MIC_NODISCARD;   /* date or date-time with Z/offset */
 
@@ -481,6 +483,8 @@ struct credential_input {
 	time_t valid_until;
 	int status_list;
 	int status_index;
+	const char *awarded_on;       /* "YYYY-MM-DD" in the alliance's time zone, or NULL */
+	const char *evidence_url;     /* may be NULL */
 };
 /* The unsigned OpenBadgeCredential. New reference. */
 json_t *credential_build(const struct credential_input *in);
@@ -812,6 +816,7 @@ struct certificate_issue {
 	long long bulk_job_id;            /* 0 outside bulk jobs */
 	const char *bulk_reference;       /* NULL outside bulk jobs; "" for a row without reference */
 	const char *evidence_url;         /* may be NULL */
+	const char *awarded_on;           /* "YYYY-MM-DD", or NULL for the day of issue */
 	struct evp_pkey_st *key;
 	const char *key_id;
 	int status_list;                  /* a reserved status list entry, or 0 to reserve one */
@@ -849,6 +854,7 @@ struct bulk_certificate {
 	const char *holder_email;
 	const char *bulk_reference;   /* "" for a row without reference */
 	const char *evidence_url;     /* may be NULL */
+	const char *awarded_on;       /* "YYYY-MM-DD", or NULL for the day of issue */
 	int status_index;             /* reserved entry in common->status_list */
 	char id[CERT_ID_LEN + 1];     /* set: the new certificate, or the one issued before */
 	bool skipped;                 /* set: issued by an earlier job */

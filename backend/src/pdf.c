@@ -139,10 +139,10 @@ static void workload_text(json_t *mc, char *out, size_t outlen)
 /* Draws label/value rows and returns the height used. */
 static double draw_facts(struct page *p, double x, double y, json_t *cert, json_t *mc)
 {
-	char eqf[32], workload[96], promoted[600], issued[32], until[32];
+	char eqf[32], workload[96], promoted[600], issued[32], until[32], awarded[32];
 	json_t *org = json_object_get(mc, "promoting_organisation");
 	json_t *level = json_object_get(mc, "eqf_level");
-	const char *rows[8][2];
+	const char *rows[9][2];
 	size_t n = 0;
 	double top = y;
 
@@ -161,6 +161,11 @@ static double draw_facts(struct page *p, double x, double y, json_t *cert, json_
 	rows[n++][1] = json_text(mc, "assessment_type");
 	rows[n][0] = "Form of participation";
 	rows[n++][1] = participation_words(json_text(mc, "participation_form"));
+	if (*json_text(cert, "awarded_on")) {
+		long_date(json_text(cert, "awarded_on"), awarded, sizeof(awarded));
+		rows[n][0] = "Awarded on";
+		rows[n++][1] = awarded;
+	}
 	long_date(json_text(cert, "issued_on"), issued, sizeof(issued));
 	rows[n][0] = "Issued on";
 	rows[n++][1] = issued;

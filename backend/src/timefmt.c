@@ -157,6 +157,24 @@ void time_format_local_date(time_t t, char out[16])
 	strftime(out, 16, "%Y-%m-%d", &tm);
 }
 
+int time_local_day_start(const char *day, time_t *out)
+{
+	struct tm tm = { 0 };
+	char rest;
+
+	if (sscanf(day, "%4d-%2d-%2d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &rest) != 3)
+		return -1;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	tm.tm_isdst = -1;
+	/* mktime() works in the zone that config.c set through TZ. */
+	time_t t = mktime(&tm);
+	if (t == (time_t)-1)
+		return -1;
+	*out = t;
+	return 0;
+}
+
 void time_format_local_month(time_t t, char out[8])
 {
 	struct tm tm;

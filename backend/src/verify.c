@@ -32,7 +32,7 @@ static const char *const verify_microcredential_fields[] = {
 
 /* The certificate fields that follow promoting_organisation in the response, copied as they are. */
 static const char *const verify_certificate_fields[] = {
-	"issued_at", "issued_on", "valid_until", "valid_until_on", "revoked_at", "revoked_on",
+	"issued_at", "issued_on", "awarded_on", "valid_until", "valid_until_on", "revoked_at", "revoked_on",
 	"revocation_reason", "withdrawn_at", "withdrawn_on",
 };
 
@@ -97,13 +97,13 @@ static json_t *verify_load(struct worker *w, const char *id, bool *db_failed)
 enum verify_fast_column {
 	VF_HOLDER, VF_ISSUED_AT, VF_VALID_UNTIL, VF_REVOKED_AT, VF_REASON, VF_MICROCREDENTIAL,
 	VF_ORGANISATION, VF_ISSUER, VF_HAS_CREDENTIAL, VF_SIGNATURE_VALID, VF_SIGNATURE_DETAIL,
-	VF_WITHDRAWN_AT,
+	VF_WITHDRAWN_AT, VF_AWARDED_ON,
 };
 
 static const char verify_fast_sql[] =
     "SELECT c.holder_name, c.issued_at, c.valid_until, c.revoked_at, c.revocation_reason,"
     " c.verify_microcredential, c.verify_organisation, c.verify_issuer_name,"
-    " c.credential IS NOT NULL, cc.signature_valid, cc.detail, c.withdrawn_at"
+    " c.credential IS NOT NULL, cc.signature_valid, cc.detail, c.withdrawn_at, c.awarded_on"
     " FROM certificates c LEFT JOIN credential_checks cc ON cc.content_sha256 = c.credential_sha256"
     " WHERE c.id = ?";
 
@@ -183,6 +183,11 @@ static int verify_fast(struct req *r, const char *id)
 	buf_puts(out, "},\"promoting_organisation\":");
 	buf_puts(out, db_cell(&res, 0, VF_ORGANISATION));
 	put_time_pair(out, "issued_at", "issued_on", db_cell(&res, 0, VF_ISSUED_AT));
+	buf_puts(out, ",\"awarded_on\":");
+	if (db_cell(&res, 0, VF_AWARDED_ON))
+		buf_json_string(out, db_cell(&res, 0, VF_AWARDED_ON));
+	else
+		buf_puts(out, "null");
 	put_time_pair(out, "valid_until", "valid_until_on", valid_until);
 	put_time_pair(out, "revoked_at", "revoked_on", db_cell(&res, 0, VF_REVOKED_AT));
 	buf_puts(out, ",\"revocation_reason\":");
@@ -318,6 +323,8 @@ static void render_facts(struct buf *out, const json_t *v)
 		buf_puts(out, ")");
 	}
 	buf_puts(out, "</dd>\n");
+	if (*json_text(v, "awarded_on"))
+		render_fact(out, "Awarded on", json_text(v, "awarded_on"));
 	render_fact(out, "Issue date", json_text(v, "issued_on"));
 	render_fact(out, "Valid until", *valid_until ? valid_until : "No expiry date");
 	buf_puts(out, "</dl>\n");

@@ -209,7 +209,7 @@ int wallet_holder_owns(struct worker *w, const char *id, const char *email, bool
 
 enum wallet_column {
 	WALLET_ID, WALLET_HOLDER_NAME, WALLET_ISSUED_AT, WALLET_VALID_UNTIL, WALLET_REVOKED_AT,
-	WALLET_MC_ID, WALLET_TITLE, WALLET_HAS_CREDENTIAL,
+	WALLET_MC_ID, WALLET_TITLE, WALLET_HAS_CREDENTIAL, WALLET_AWARDED_ON,
 };
 
 static json_t *wallet_item_json(const struct db_result *res, size_t row)
@@ -229,6 +229,8 @@ static json_t *wallet_item_json(const struct db_result *res, size_t row)
 	    "id", (json_int_t)db_cell_int(res, row, WALLET_MC_ID),
 	    "title", title ? json_string(title) : json_null()));
 	json_set_time(item, "issued_at", "issued_on", db_cell(res, row, WALLET_ISSUED_AT));
+	const char *awarded_on = db_cell(res, row, WALLET_AWARDED_ON);
+	json_object_set_new(item, "awarded_on", awarded_on ? json_string(awarded_on) : json_null());
 	json_set_time(item, "valid_until", "valid_until_on", db_cell(res, row, WALLET_VALID_UNTIL));
 	json_set_time(item, "revoked_at", "revoked_on", db_cell(res, row, WALLET_REVOKED_AT));
 	json_object_set_new(item, "verify_url", json_string(verify_url));
@@ -252,7 +254,8 @@ void handle_wallet_list(struct req *r)
 {
 	static const char sql[] =
 	    "SELECT c.id, c.holder_name, c.issued_at, c.valid_until, c.revoked_at, c.microcredential_id,"
-	    " JSON_VALUE(c.snapshot, '$.title'), c.credential IS NOT NULL FROM certificates AS c"
+	    " JSON_VALUE(c.snapshot, '$.title'), c.credential IS NOT NULL, c.awarded_on"
+	    " FROM certificates AS c"
 	    " WHERE c.holder_email_key = LOWER(?) AND c.withdrawn_at IS NULL"
 	    " ORDER BY c.issued_at DESC, c.id LIMIT ?";
 	struct db_param params[] = { P_TEXT(r->user->email), P_INT(WALLET_MAX_ITEMS) };

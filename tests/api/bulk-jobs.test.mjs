@@ -111,6 +111,32 @@ describe('bulk issuing jobs', () => {
     const credential = await (await fetch(`${baseUrl}/api/v1/verify/${job.results[1].certificate_id}/credential.json`)).json();
     const independent = await verifyIndependently(credential);
     assert.equal(independent.verified, true, String(independent.error));
+
+    // A row's issue date is the day the holder earned it: awarded_on in the API, and awardedDate,
+    // the start of that day in Brussels, in the signed credential. 31 March 2026 is in summer time.
+    const awarded = [
+      ['2026-03-31', '2026-03-30T22:00:00Z'],
+      ['2026-02-01', '2026-01-31T23:00:00Z'],
+      ['2026-01-15', '2026-01-14T23:00:00Z'],
+      [null, undefined],
+    ];
+    for (const [index, row] of job.results.entries()) {
+      const [day, instant] = awarded[index];
+      const verify = await (await fetch(`${baseUrl}/api/v1/verify/${row.certificate_id}`)).json();
+      assert.equal(verify.awarded_on, day, `verification of line ${row.line}`);
+      const certificate = await issuerClient.request('GET', `/api/v1/certificates/${row.certificate_id}`);
+      assert.equal(certificate.json.awarded_on, day, `certificate of line ${row.line}`);
+      const signed = await (await fetch(`${baseUrl}/api/v1/verify/${row.certificate_id}/credential.json`)).json();
+      assert.equal(signed.awardedDate, instant, `awardedDate of line ${row.line}`);
+    }
+    const first = await (await fetch(`${baseUrl}/api/v1/verify/${job.results[0].certificate_id}/credential.json`)).json();
+    assert.deepEqual(first.evidence, [{ id: 'https://example.org/e/1', type: ['Evidence'] }]);
+    const firstResult = await verifyIndependently(first);
+    assert.equal(firstResult.verified, true, String(firstResult.error));
+    const page = await (await fetch(`${baseUrl}/v/${job.results[0].certificate_id}`)).text();
+    assert.match(page, /<dt>Awarded on<\/dt>\s*<dd>[^<]*2026[^<]*<\/dd>/);
+    const withoutDate = await (await fetch(`${baseUrl}/v/${job.results[3].certificate_id}`)).text();
+    assert.doesNotMatch(withoutDate, /Awarded on/);
   });
 
   // The worker issues 50 rows per set of multi-row statements and the rest one by one, so these

@@ -56,6 +56,7 @@ function CertificateSheet({ c }) {
           {mc.participation_form ? <><dt>{t('fields.participation')}</dt><dd>{participationLabel(mc.participation_form)}</dd></> : null}
           {mc.quality_assurance ? <><dt>{t('fields.qualityAssurance')}</dt><dd>{mc.quality_assurance}</dd></> : null}
           {mc.promoting_organisation ? <><dt>{t('fields.promotedBy')}</dt><dd>{organisationWithCountry(mc.promoting_organisation)}</dd></> : null}
+          {c.awarded_on ? <><dt>{t('fields.awardedOn')}</dt><dd><Day value={c.awarded_on} /></dd></> : null}
           <dt>{t('fields.issuedOn')}</dt>
           <dd><Day value={c.issued_on} /></dd>
           {c.valid_until_on ? <><dt>{t('fields.validUntil')}</dt><dd><Day value={c.valid_until_on} /></dd></> : null}

@@ -88,6 +88,7 @@ function Result({ v }) {
             <dd>{org.country ? t('organisation.withCountry', { name: org.name, country: countryName(org.country) }) : org.name}</dd>
           </>
         ) : null}
+        {v.awarded_on ? <><dt>{t('fields.awardedOn')}</dt><dd><Day value={v.awarded_on} /></dd></> : null}
         <dt>{t('fields.issuedOn')}</dt>
         <dd><Day value={v.issued_on} /></dd>
         {v.valid_until_on ? (

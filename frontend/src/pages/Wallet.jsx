@@ -82,6 +82,7 @@ function CertificateCard({ c, onChanged }) {
       <h2 class="card__title" id={headingId}>{c.microcredential && c.microcredential.title}</h2>
       <p><StatusBadge status={c.status} /></p>
       <dl class="facts">
+        {c.awarded_on ? <><dt>{t('fields.awardedOn')}</dt><dd><Day value={c.awarded_on} /></dd></> : null}
         <dt>{t('fields.issuedOn')}</dt>
         <dd><Day value={c.issued_on} /></dd>
         <dt>{t('wallet.validUntil')}</dt>
