@@ -199,6 +199,11 @@ json_t *assessment_drawability_problems(struct worker *w, long long version_id, 
 	questions = assessment_questions_json(w, version_id);
 	if (!questions)
 		goto failed;
+	/* Without learning outcomes no paper can be drawn, whatever the question bank holds. */
+	if (outcomes == 0)
+		json_array_append_new(problems, json_pack("{s:s, s:s}", "field", "learning_outcomes",
+		    "message", "the version has no learning outcomes, so no paper can be drawn; add its "
+		    "learning outcomes in the editor, then write questions for each"));
 	counts = xcalloc(outcomes ? outcomes : 1, sizeof(*counts));
 	json_array_foreach(questions, i, question) {
 		size_t k;

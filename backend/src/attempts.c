@@ -709,20 +709,29 @@ static json_t *next_attempt_json(struct worker *w, const struct attempt *a)
 	return obj;
 }
 
-/* The learner's view of an attempt. Correct answers appear only once it is scored. */
+/*
+ * The learner's view of an attempt. Correct answers and explanations appear only once it is
+ * scored and the learner cannot take the assessment again (passed, or no attempt left): shown
+ * after a failure with attempts left, they would hand the next attempt its answers.
+ */
 static json_t *attempt_json(struct worker *w, const struct attempt *a, json_t *mc)
 {
 	bool finished = strcmp(a->status, "in_progress") != 0;
+	bool failed = strcmp(a->status, "failed") == 0;
+	json_t *next = failed ? next_attempt_json(w, a) : NULL;
+	bool reveal = finished && (!failed ||
+	    (next && json_integer_value(json_object_get(next, "attempts_left")) == 0));
 	json_t *bank = bank_load(w, a->mc_id, 0, a->language), *answers = answers_load(w, a->id);
 	json_t *questions = json_array(), *obj, *entry;
 	time_t deadline = 0, now = time(NULL);
 	char server_time[32];
 	size_t i, answered = 0;
 
-	if (!bank || !answers) {
+	if (!bank || !answers || (failed && !next)) {
 		json_decref(bank);
 		json_decref(answers);
 		json_decref(questions);
+		json_decref(next);
 		return NULL;
 	}
 	json_array_foreach(a->paper, i, entry) {
@@ -742,7 +751,7 @@ static json_t *attempt_json(struct worker *w, const struct attempt *a, json_t *m
 		answered += answer != NULL;
 		item = json_pack("{s:I, s:i, s:s, s:O, s:o, s:O}", "id", (json_int_t)qid, "number", (int)i + 1,
 		    "type", q.type, "prompt", q.shown_prompt, "options", shown, "answer", answer ? answer : json_null());
-		if (finished) {
+		if (reveal) {
 			json_object_set_new(item, "correct_answer", correct_shown(&q, perm));
 			json_object_set_new(item, "correct", json_boolean(answer_correct(&q, answer, perm)));
 			json_object_set(item, "explanation", q.shown_explanation ? q.shown_explanation : json_null());
@@ -762,6 +771,7 @@ static json_t *attempt_json(struct worker *w, const struct attempt *a, json_t *m
 	json_object_set_new(obj, "language", json_string(a->language));
 	json_object_set_new(obj, "version", a->version_number ? json_integer(a->version_number) : json_null());
 	json_object_set_new(obj, "seconds_left", json_integer(!finished && deadline > now ? deadline - now : 0));
+	json_object_set_new(obj, "answers_revealed", json_boolean(reveal));
 	if (finished) {
 		char url[CERT_VERIFY_URL_MAX];
 
@@ -776,16 +786,8 @@ static json_t *attempt_json(struct worker *w, const struct attempt *a, json_t *m
 			json_object_set_new(obj, "certificate", json_null());
 		}
 	}
-	if (strcmp(a->status, "failed") == 0) {
-		json_t *next = next_attempt_json(w, a);
-
-		if (!next) {
-			json_decref(obj);
-			obj = NULL;
-		} else {
-			json_object_set_new(obj, "next_attempt", next);
-		}
-	}
+	if (next)
+		json_object_set_new(obj, "next_attempt", next);
 	json_decref(bank);
 	json_decref(answers);
 	return obj;

@@ -290,7 +290,13 @@ describe('attempts', () => {
     assert.equal(failed.json.certificate, null);
     assert.equal(failed.json.score_percent, 0);
     assert.ok(failed.json.outcomes.every((item) => item.passed === false));
-    assert.ok(failed.json.questions.every((item) => item.correct === false && item.correct_answer !== undefined));
+    // One attempt is left, so the answers that would pass it stay hidden.
+    assert.equal(failed.json.answers_revealed, false);
+    assert.equal(failed.json.next_attempt.attempts_left, 1);
+    assert.ok(!/"correct|"explanation/.test(JSON.stringify(failed.json.questions)), 'a failure with attempts left reveals answers');
+    assert.ok(failed.json.questions.every((item) => item.answer !== undefined && item.prompt));
+    const reread = await client.get(`/api/v1/attempts/${first.id}`);
+    assert.equal(reread.json.answers_revealed, false);
 
     await publishWithRules({ wait_minutes: 60 });
     const waiting = await client.post(`/api/v1/microcredentials/${mc.id}/attempts`, undefined);
@@ -304,7 +310,13 @@ describe('attempts', () => {
     const second = await client.post(`/api/v1/microcredentials/${mc.id}/attempts`, undefined);
     assert.equal(second.status, 201);
     assert.notEqual(second.json.id, first.id);
-    await client.post(`/api/v1/attempts/${second.json.id}/submit`, undefined);
+    const last = await client.post(`/api/v1/attempts/${second.json.id}/submit`, undefined);
+    // No attempt is left, so the result now shows the right answers.
+    assert.equal(last.json.status, 'failed');
+    assert.equal(last.json.answers_revealed, true);
+    assert.ok(last.json.questions.every((item) => item.correct === false && item.correct_answer !== undefined));
+    const earlier = await client.get(`/api/v1/attempts/${first.id}`);
+    assert.equal(earlier.json.answers_revealed, true);
     const none = await client.post(`/api/v1/microcredentials/${mc.id}/attempts`, undefined);
     assert.equal(none.status, 409);
     assert.equal(none.json.error.code, 'no_attempts_left');

@@ -1,6 +1,7 @@
 // The result of a scored attempt: the score overall and per learning outcome, every question with
 // the learner's answer, the correct answer and the explanation, and then the certificate (pass) or
-// when the learner may try again (fail).
+// when the learner may try again (fail). After a failure with attempts left the API withholds the
+// correct answers and explanations (answers_revealed false), so only the learner's answers show.
 import { t } from '../i18n/index.js';
 import { Link } from '../router.jsx';
 import { Day } from '../components/common.jsx';
@@ -99,9 +100,22 @@ export function AttemptResult({ attempt }) {
         </tbody>
       </table>
 
-      <h2>{t('result.answers')}</h2>
+      {attempt.answers_revealed ? <h2>{t('result.answers')}</h2> : (
+        <>
+          <h2>{t('result.yourAnswers')}</h2>
+          <p class="alert alert--info">{t('result.answersHidden')}</p>
+        </>
+      )}
       <ol class="result__questions">
-        {attempt.questions.map((q) => (
+        {attempt.questions.map((q) => !attempt.answers_revealed ? (
+          <li key={q.id} class="result__question">
+            <p class="result__prompt">{q.prompt}</p>
+            <dl class="facts">
+              <dt>{t('result.yourAnswer')}</dt>
+              <dd>{answerText(q, q.answer)}</dd>
+            </dl>
+          </li>
+        ) : (
           <li key={q.id} class={q.correct ? 'result__question result__question--right' : 'result__question result__question--wrong'}>
             <p class="result__prompt">{q.prompt}</p>
             <p><strong>{q.correct ? t('result.right') : t('result.wrong')}</strong></p>
