@@ -64,6 +64,13 @@ static const char inline_context_text[] =
     " \"id\": \"urn:uuid:2\", \"type\": [\"VerifiableCredential\"], \"ex:colour\": \"red\", \"size\": 3,"
     " \"credentialSubject\": {\"id\": \"urn:uuid:3\", \"ex:weight\": 1.5}}";
 
+/* Every byte that N-Quads escapes, in an IRI and in a literal. */
+static const char escapes_text[] =
+    "{\"@context\": [\"" RDF_CONTEXT_CREDENTIALS_V2 "\"],"
+    " \"id\": \"urn:mic:a b<c>{d}|e^f`g\\\\h\\\"i\\u007fj\\u0001\","
+    " \"type\": [\"VerifiableCredential\"],"
+    " \"name\": \"\\u0001\\b\\t\\n\\u000b\\f\\r\\u001f \\u007f \\\\ \\\" <{}> é 🧱\"}";
+
 struct golden {
 	const char *name;
 	const char *text;
@@ -74,6 +81,7 @@ static const struct golden goldens[] = {
 	{ "credential", credential_text, "28f6a42534e09e9342d14a4d513111bd511db1e641654e96c42a6d9c1f5c31cc" },
 	{ "proof options", proof_options_text, "efca095c5721e4a015c9cda6493c2447cbd7bcd3d7d1f677f9bddbd178e4bc15" },
 	{ "tied blank nodes", tied_text, "231942a47c31bba3d1c132d2ae9233a120a800cfac9cf702fa626c3743193689" },
+	{ "escapes", escapes_text, "f89ac1a093f3f77db90935630facbf464eddb6421f42c6759162f5c00f03822c" },
 	{ "inline context", inline_context_text, "e5247457610b01ddd765b1835d2ced454e651e6bd033fd68a08f29378d837a1a" },
 };
 #define GOLDEN_COUNT (sizeof goldens / sizeof goldens[0])
