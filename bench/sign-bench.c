@@ -5,7 +5,9 @@
  * issuing that runs on the signing threads.
  *
  * Build and run from the repository root after the backend is built (see bench/sign-bench.sh):
- *   bench/sign-bench.sh [COUNT] [THREADS]
+ *   bench/sign-bench.sh [COUNT] [THREADS] [CREDENTIAL_FILE]
+ * CREDENTIAL_FILE is a credential as the server stores it, for example one selected from the
+ * certificates table; its proof is removed first. Without it a built-in credential is signed.
  * Output: "sign COUNT THREADS SECONDS WALL_US CPU_US", the last two in microseconds per credential.
  * The CPU time of all threads is the steadier figure on a machine that others share.
  */
@@ -49,6 +51,7 @@ static const char credential_text[] =
     "  \"statusListCredential\": \"https://mic.example/status/1\"}}";
 
 struct job {
+	const char *text;           /* the credential without proof, as JSON */
 	EVP_PKEY *key;
 	long count;
 	long failures;
@@ -61,7 +64,7 @@ static void *sign_many(void *arg)
 	char err[256];
 
 	for (long i = 0; i < job->count; i++) {
-		json_t *document = json_loads(credential_text, 0, &error);
+		json_t *document = json_loads(job->text, 0, &error);
 		if (!document || dataintegrity_sign(document, job->key, "did:web:mic.example#key-1",
 		    1772359200, err, sizeof err) != 0)
 			job->failures++;
@@ -82,13 +85,26 @@ int main(int argc, char **argv)
 {
 	long count = argc > 1 ? atol(argv[1]) : 2000;
 	int thread_count = argc > 2 ? atoi(argv[2]) : 2;
+	const char *text = credential_text;
+	char *text_from_file = NULL;
 	pthread_t threads[16];
 	struct job jobs[16];
 	long failures = 0;
 
 	if (count < 1 || thread_count < 1 || thread_count > 16) {
-		fprintf(stderr, "usage: sign-bench [COUNT >= 1] [THREADS 1-16]\n");
+		fprintf(stderr, "usage: sign-bench [COUNT >= 1] [THREADS 1-16] [CREDENTIAL_FILE]\n");
 		return 2;
+	}
+	if (argc > 3) {
+		json_error_t error;
+		json_t *stored = json_load_file(argv[3], 0, &error);
+		if (!json_is_object(stored)) {
+			fprintf(stderr, "sign-bench: %s is not a JSON object: %s\n", argv[3], error.text);
+			return 2;
+		}
+		json_object_del(stored, "proof");
+		text = text_from_file = json_dumps(stored, JSON_COMPACT);
+		json_decref(stored);
 	}
 	EVP_PKEY *key = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
 	if (!key || rdf_contexts_load() != 0) {
@@ -98,7 +114,7 @@ int main(int argc, char **argv)
 	double start = seconds_now(CLOCK_MONOTONIC);
 	double cpu_start = seconds_now(CLOCK_PROCESS_CPUTIME_ID);
 	for (int t = 0; t < thread_count; t++) {
-		jobs[t] = (struct job){ .key = key, .count = count / thread_count + (t < count % thread_count) };
+		jobs[t] = (struct job){ .text = text, .key = key, .count = count / thread_count + (t < count % thread_count) };
 		if (pthread_create(&threads[t], NULL, sign_many, &jobs[t]) != 0) {
 			fprintf(stderr, "sign-bench: a thread could not be started\n");
 			return 1;
@@ -111,6 +127,7 @@ int main(int argc, char **argv)
 	double elapsed = seconds_now(CLOCK_MONOTONIC) - start;
 	double cpu = seconds_now(CLOCK_PROCESS_CPUTIME_ID) - cpu_start;
 	EVP_PKEY_free(key);
+	free(text_from_file);
 	if (failures > 0) {
 		fprintf(stderr, "sign-bench: %ld credentials could not be signed\n", failures);
 		return 1;

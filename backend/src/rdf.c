@@ -87,6 +87,8 @@ struct ld_state {
 	size_t allocation_count;
 	size_t allocation_cap;
 	struct rdf_dataset *dataset;
+	uint32_t *quad_slots;       /* hash set of the dataset's quads: index + 1, 0 when empty */
+	size_t quad_slot_count;     /* a power of two, kept above twice the quad count */
 	char *err;
 	size_t errlen;
 	int depth;
@@ -443,16 +445,66 @@ static bool term_equal(const struct rdf_term *a, const struct rdf_term *b)
 	return strcmp(a->datatype, b->datatype) == 0;
 }
 
-/* Adds a quad unless the dataset contains it already (an RDF dataset is a set) or is full. */
-static void dataset_add(struct rdf_dataset *ds, struct rdf_term s, const char *predicate,
-    struct rdf_term o)
+static uint64_t hash_bytes(uint64_t h, const char *s)
 {
-	for (size_t i = 0; i < ds->count; i++) {
-		const struct rdf_quad *q = &ds->quads[i];
-		if (strcmp(q->predicate, predicate) == 0 && term_equal(&q->subject, &s) &&
-		    term_equal(&q->object, &o))
-			return;
+	/* FNV-1a over the string and its terminating NUL, so "ab" + "c" and "a" + "bc" differ. */
+	if (!s)
+		return h * 1099511628211u;
+	const unsigned char *p = (const unsigned char *)s;
+
+	do {
+		h = (h ^ *p) * 1099511628211u;
+	} while (*p++);
+	return h;
+}
+
+static uint64_t quad_hash(const struct rdf_term *s, const char *predicate, const struct rdf_term *o)
+{
+	uint64_t h = 14695981039346656037u;
+
+	h = (h ^ (unsigned)s->kind) * 1099511628211u;
+	h = hash_bytes(h, s->value);
+	h = hash_bytes(h, predicate);
+	h = (h ^ (unsigned)o->kind) * 1099511628211u;
+	h = hash_bytes(h, o->value);
+	return o->datatype ? hash_bytes(h, o->datatype) : h;
+}
+
+static bool quad_equal(const struct rdf_quad *q, const struct rdf_term *s, const char *predicate,
+    const struct rdf_term *o)
+{
+	return strcmp(q->predicate, predicate) == 0 && term_equal(&q->subject, s) && term_equal(&q->object, o);
+}
+
+/* Rebuilds the hash set of st's quads with twice the slots. */
+static void quad_set_grow(struct ld_state *st)
+{
+	const struct rdf_dataset *ds = st->dataset;
+
+	free(st->quad_slots);
+	st->quad_slot_count = st->quad_slot_count ? st->quad_slot_count * 2 : 128;
+	st->quad_slots = xcalloc(st->quad_slot_count, sizeof *st->quad_slots);
+	for (size_t q = 0; q < ds->count; q++) {
+		const struct rdf_quad *quad = &ds->quads[q];
+		size_t i = quad_hash(&quad->subject, quad->predicate, &quad->object) & (st->quad_slot_count - 1);
+		while (st->quad_slots[i] != 0)
+			i = (i + 1) & (st->quad_slot_count - 1);
+		st->quad_slots[i] = (uint32_t)q + 1;
 	}
+}
+
+/* Adds a quad unless the dataset contains it already (an RDF dataset is a set) or is full. */
+static void dataset_add(struct ld_state *st, struct rdf_term s, const char *predicate, struct rdf_term o)
+{
+	struct rdf_dataset *ds = st->dataset;
+
+	if ((ds->count + 1) * 2 > st->quad_slot_count)
+		quad_set_grow(st);
+	size_t mask = st->quad_slot_count - 1;
+	size_t i = quad_hash(&s, predicate, &o) & mask;
+	for (; st->quad_slots[i] != 0; i = (i + 1) & mask)
+		if (quad_equal(&ds->quads[st->quad_slots[i] - 1], &s, predicate, &o))
+			return;
 	if (ds->count >= RDF_MAX_QUADS) {
 		ds->overflow = true;
 		return;
@@ -468,6 +520,7 @@ static void dataset_add(struct rdf_dataset *ds, struct rdf_term s, const char *p
 	q->object = o;
 	q->object.value = o.value ? xstrdup(o.value) : NULL;
 	q->object.datatype = o.datatype ? xstrdup(o.datatype) : NULL;
+	st->quad_slots[i] = (uint32_t)ds->count;
 }
 
 void rdf_dataset_free(struct rdf_dataset *ds)
@@ -604,7 +657,7 @@ static int ld_property(struct ld_state *st, const struct ld_context *ctx, struct
 		} else if (ld_scalar(st, value_ctx, term, value, &object) != 0) {
 			return -1;
 		}
-		dataset_add(st->dataset, subject, predicate, object);
+		dataset_add(st, subject, predicate, object);
 	}
 	return 0;
 }
@@ -708,7 +761,7 @@ static int ld_node(struct ld_state *st, const struct ld_context *active, json_t 
 		const char *iri = ld_expand_iri(st, type_ctx, json_string_value(t), true);
 		if (!iri)
 			goto out;
-		dataset_add(st->dataset, *subject, RDF_TYPE, term_iri(iri));
+		dataset_add(st, *subject, RDF_TYPE, term_iri(iri));
 	}
 
 	const char *key;
@@ -774,6 +827,7 @@ int rdf_from_jsonld(json_t *document, struct rdf_dataset *out, char *err, size_t
 	for (size_t i = 0; i < st.allocation_count; i++)
 		free(st.allocations[i]);
 	free(st.allocations);
+	free(st.quad_slots);
 	if (rc != 0) {
 		if (!err[0])
 			snprintf(err, errlen, "the document could not be converted to RDF");

@@ -177,6 +177,47 @@ static void test_threads_agree(void)
 	}
 }
 
+/* An RDF dataset is a set: a repeated type or node reference gives one quad, not two. */
+static void test_duplicate_quads(void)
+{
+	struct rdf_dataset ds;
+	char err[256];
+	json_error_t error;
+	json_t *document = json_loads("{\"@context\": \"" RDF_CONTEXT_CREDENTIALS_V2 "\", \"id\": \"urn:uuid:4\","
+	    " \"type\": [\"VerifiableCredential\", \"VerifiableCredential\"],"
+	    " \"credentialSubject\": [{\"id\": \"urn:uuid:5\"}, {\"id\": \"urn:uuid:5\"}, {\"id\": \"urn:uuid:6\"}]}",
+	    0, &error);
+
+	CHECK(document != NULL);
+	CHECK(rdf_from_jsonld(document, &ds, err, sizeof err) == 0);
+	CHECK(ds.count == 3);
+	rdf_dataset_free(&ds);
+	json_decref(document);
+}
+
+/* Enough quads to grow the duplicate check's hash set several times: none is lost or repeated. */
+static void test_many_quads(void)
+{
+	struct rdf_dataset ds;
+	char err[256];
+	json_t *subjects = json_array();
+
+	for (int i = 0; i < 1000; i++) {
+		char id[32];
+		snprintf(id, sizeof id, "urn:uuid:%d", i % 700);
+		json_array_append_new(subjects, json_pack("{s:s}", "id", id));
+	}
+	json_t *document = json_pack("{s:s, s:s, s:s, s:o}", "@context", RDF_CONTEXT_CREDENTIALS_V2,
+	    "id", "urn:uuid:top", "type", "VerifiableCredential", "credentialSubject", subjects);
+	int rc = rdf_from_jsonld(document, &ds, err, sizeof err);
+	if (rc != 0)
+		fprintf(stderr, "conversion failed: %s\n", err);
+	CHECK(rc == 0);
+	CHECK(ds.count == 701);  /* 700 subjects and the type */
+	rdf_dataset_free(&ds);
+	json_decref(document);
+}
+
 static void test_errors(void)
 {
 	struct rdf_dataset ds;
@@ -208,6 +249,8 @@ int main(int argc, char **argv)
 	test_threads_agree();
 	test_goldens(false);
 	test_repeat_identical();
+	test_duplicate_quads();
+	test_many_quads();
 	test_errors();
 	return check_summary("test_rdfc");
 }
