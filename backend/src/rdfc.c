@@ -39,13 +39,17 @@ struct rdfc {
 	struct issuer canonical;
 	long ndegree_calls;
 	EVP_MD_CTX *md;             /* reused for every SHA-256 of one canonicalization */
+	struct buf line_text;       /* N-Quads lines being sorted, each ending in "\n" and a NUL */
+	size_t *line_offsets;       /* start of each line in line_text */
+	char **lines;               /* the lines as strings, for sorting */
+	size_t line_cap;            /* entries of line_offsets and lines */
 };
 
 /* ---- SHA-256 ---- */
 
 /*
  * SHA-256 fetched once per process. With EVP_sha256() OpenSSL 3 fetches the implementation
- * implicitly on each digest (crypto(7), "Explicit fetching"), which costs a lookup under a lock.
+ * implicitly on each digest (crypto(7), "Explicit fetching"), which costs a lookup each time.
  */
 static const EVP_MD *sha256_md;
 static pthread_once_t sha256_md_once = PTHREAD_ONCE_INIT;
@@ -235,53 +239,46 @@ static int compare_lines(const void *a, const void *b)
 }
 
 /*
- * Writes the lines in code point order (byte order of UTF-8), dropping duplicates, and frees them.
+ * Writes the N-Quads lines of count quads (quads[i], or quad i when quads is NULL) into c's line
+ * buffer and sorts them in code point order (byte order of UTF-8). Returns the sorted lines, which
+ * stay valid until the next call.
  * NOTE: rdf-canonize sorts JavaScript strings by UTF-16 code units, which differs from code point
  * order only where two lines first differ at a character above U+FFFF against one in U+E000-U+FFFF.
  */
-static void lines_sort_join(char **lines, size_t count, struct buf *out)
+static char **lines_sorted(struct rdfc *c, const int *quads, size_t count, const struct labeling *l)
 {
-	if (count > 0)
-		qsort(lines, count, sizeof *lines, compare_lines);
-	for (size_t i = 0; i < count; i++) {
-		if (i == 0 || strcmp(lines[i], lines[i - 1]) != 0)
-			buf_puts(out, lines[i]);
-		if (i > 0)
-			free(lines[i - 1]);  /* only now: it was the previous line compared above */
+	if (count + 1 > c->line_cap) {
+		c->line_cap = count + 1;
+		c->line_offsets = xrealloc(c->line_offsets, c->line_cap * sizeof *c->line_offsets);
+		c->lines = xrealloc(c->lines, c->line_cap * sizeof *c->lines);
 	}
+	buf_reset(&c->line_text);
+	for (size_t i = 0; i < count; i++) {
+		c->line_offsets[i] = c->line_text.len;
+		nquads_line(&c->line_text, c, quads ? (size_t)quads[i] : i, l);
+		buf_putc(&c->line_text, '\0');
+	}
+	/* Pointers only now: the buffer may have moved while it grew. */
+	for (size_t i = 0; i < count; i++)
+		c->lines[i] = c->line_text.data + c->line_offsets[i];
 	if (count > 0)
-		free(lines[count - 1]);
-}
-
-static char *line_of(const struct rdfc *c, size_t q, const struct labeling *l)
-{
-	struct buf b;
-
-	buf_init(&b);
-	nquads_line(&b, c, q, l);
-	return b.data;
+		qsort(c->lines, count, sizeof *c->lines, compare_lines);
+	return c->lines;
 }
 
 /* ---- The algorithm ---- */
 
 static void hash_first_degree(struct rdfc *c, int blank)
 {
-	int n = c->quads_of_count[blank];
-	char **lines = xcalloc((size_t)n + 1, sizeof *lines);
+	size_t n = (size_t)c->quads_of_count[blank];
 	struct labeling l = { .reference = blank };
 	struct buf joined;
 
-	for (int i = 0; i < n; i++)
-		lines[i] = line_of(c, (size_t)c->quads_of[blank][i], &l);
+	char **lines = lines_sorted(c, c->quads_of[blank], n, &l);
 	buf_init(&joined);
 	/* Duplicates cannot occur here: each quad is listed once per blank node. */
-	if ((size_t)n > 0)
-		qsort(lines, (size_t)n, sizeof *lines, compare_lines);
-	for (int i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		buf_puts(&joined, lines[i]);
-		free(lines[i]);
-	}
-	free(lines);
 	rdfc_sha256_hex(c, joined.data ? joined.data : "", joined.len, c->first_hash[blank]);
 	buf_free(&joined);
 }
@@ -587,6 +584,7 @@ int rdfc_canonicalize(const struct rdf_dataset *ds, struct buf *out, char *err, 
 	int *order = NULL;
 	int rc = -1;
 
+	buf_init(&c.line_text);
 	pthread_once(&sha256_md_once, sha256_md_fetch);
 	c.md = EVP_MD_CTX_new();
 	if (!c.md) {
@@ -622,12 +620,12 @@ int rdfc_canonicalize(const struct rdf_dataset *ds, struct buf *out, char *err, 
 		i = j;
 	}
 
-	char **lines = xcalloc(ds->count + 1, sizeof *lines);
+	/* The canonical form: every quad with its canonical labels, sorted, without duplicates. */
 	struct labeling l = { .issuer = &c.canonical };
-	for (size_t q = 0; q < ds->count; q++)
-		lines[q] = line_of(&c, q, &l);
-	lines_sort_join(lines, ds->count, out);
-	free(lines);
+	char **lines = lines_sorted(&c, NULL, ds->count, &l);
+	for (size_t i = 0; i < ds->count; i++)
+		if (i == 0 || strcmp(lines[i], lines[i - 1]) != 0)
+			buf_puts(out, lines[i]);
 	rc = 0;
 out:
 	for (int b = 0; b < c.blank_count; b++)
@@ -640,6 +638,9 @@ out:
 	issuer_free(&c.canonical);
 	free(order);
 	EVP_MD_CTX_free(c.md);
+	buf_free(&c.line_text);
+	free(c.line_offsets);
+	free(c.lines);
 	return rc;
 }
 
