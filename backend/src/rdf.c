@@ -74,6 +74,7 @@ struct ld_term {
 struct ld_context {
 	struct ld_term *terms;
 	size_t count;
+	size_t cap;                 /* entries allocated in terms */
 	const char *vocab;
 	const struct ld_context *previous;   /* set while a type-scoped context is active */
 	bool cached;                /* owned by the context cache: immutable, never freed */
@@ -189,7 +190,8 @@ static struct ld_context *ld_context_copy(struct ld_state *st, const struct ld_c
 		ctx->cached = false;
 		ctx->slots = NULL;
 		ctx->slot_mask = 0;
-		ctx->terms = ld_keep(st, xmalloc((from->count + 1) * sizeof *ctx->terms));
+		ctx->cap = from->count + 1;
+		ctx->terms = ld_keep(st, xmalloc(ctx->cap * sizeof *ctx->terms));
 		if (from->count > 0)  /* terms may be NULL when empty; memcpy must not see it */
 			memcpy(ctx->terms, from->terms, from->count * sizeof *ctx->terms);
 	}
@@ -204,11 +206,15 @@ static void ld_term_set(struct ld_state *st, struct ld_context *ctx, const struc
 			return;
 		}
 	}
-	struct ld_term *grown = ld_keep(st, xmalloc((ctx->count + 1) * sizeof *grown));
-	if (ctx->count * sizeof *grown > 0)
-		memcpy(grown, ctx->terms, ctx->count * sizeof *grown);
-	grown[ctx->count++] = *term;
-	ctx->terms = grown;
+	if (ctx->count == ctx->cap) {
+		/* Doubling keeps the replaced arrays, which live until st is freed, linear in size. */
+		ctx->cap = ctx->cap ? ctx->cap * 2 : 16;
+		struct ld_term *grown = ld_keep(st, xmalloc(ctx->cap * sizeof *grown));
+		if (ctx->count > 0)
+			memcpy(grown, ctx->terms, ctx->count * sizeof *grown);
+		ctx->terms = grown;
+	}
+	ctx->terms[ctx->count++] = *term;
 }
 
 /* Reads one term definition (a string or an object) of a local context into ctx. */
