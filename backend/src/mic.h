@@ -396,7 +396,7 @@ void handle_attempt_submit(struct req *r);
 /* rdf.c: the RDF form of a JSON-LD document that uses only the contexts MIC ships. */
 #define RDF_CONTEXT_CREDENTIALS_V2 "https://www.w3.org/ns/credentials/v2"
 #define RDF_CONTEXT_OPEN_BADGES "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
-/* Keeps the quadratic duplicate check and the canonicalization of uploaded documents cheap. */
+/* Keeps the conversion and the canonicalization of uploaded documents cheap. */
 #define RDF_MAX_QUADS 5000
 enum rdf_kind { RDF_IRI, RDF_BLANK, RDF_LITERAL };
 struct rdf_term {

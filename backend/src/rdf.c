@@ -15,6 +15,8 @@
  * or not at all. A proof must be removed before conversion, as Data Integrity does.
  */
 #include <math.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,18 +50,6 @@ extern const char context_open_badges_303_start[];
 static json_t *context_v2;
 static json_t *context_ob;
 
-int rdf_contexts_load(void)
-{
-	json_error_t error;
-
-	context_v2 = json_loads(context_credentials_v2_start, 0, &error);
-	context_ob = json_loads(context_open_badges_303_start, 0, &error);
-	if (!json_is_object(context_v2) || !json_is_object(context_ob)) {
-		log_event(LOG_ERROR, NULL, "event=jsonld_context_invalid line=%d", error.line);
-		return -1;
-	}
-	return 0;
-}
 
 /* The context document (its "@context" value) for a URL, or NULL for one MIC does not ship. */
 static json_t *context_document(const char *url)
@@ -84,8 +74,12 @@ struct ld_term {
 struct ld_context {
 	struct ld_term *terms;
 	size_t count;
+	size_t cap;                 /* entries allocated in terms */
 	const char *vocab;
 	const struct ld_context *previous;   /* set while a type-scoped context is active */
+	bool cached;                /* owned by the context cache: immutable, never freed */
+	uint32_t *slots;            /* cached contexts: hash table of term index + 1, 0 when empty */
+	size_t slot_mask;           /* the number of slots, a power of two, minus one */
 };
 
 /* Every allocation of one conversion, freed together at the end. */
@@ -94,6 +88,8 @@ struct ld_state {
 	size_t allocation_count;
 	size_t allocation_cap;
 	struct rdf_dataset *dataset;
+	uint32_t *quad_slots;       /* hash set of the dataset's quads: index + 1, 0 when empty */
+	size_t quad_slot_count;     /* a power of two, kept above twice the quad count */
 	char *err;
 	size_t errlen;
 	int depth;
@@ -126,8 +122,27 @@ static int ld_fail(struct ld_state *st, const char *fmt, const char *detail)
 	return -1;
 }
 
+/* FNV-1a, for the term tables of cached contexts. */
+static uint32_t term_name_hash(const char *name)
+{
+	uint32_t h = 2166136261u;
+
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return h;
+}
+
 static const struct ld_term *ld_term_find(const struct ld_context *ctx, const char *name)
 {
+	if (ctx->slots) {
+		for (size_t i = term_name_hash(name) & ctx->slot_mask;; i = (i + 1) & ctx->slot_mask) {
+			uint32_t slot = ctx->slots[i];
+			if (slot == 0)
+				return NULL;
+			if (strcmp(ctx->terms[slot - 1].name, name) == 0)
+				return &ctx->terms[slot - 1];
+		}
+	}
 	for (size_t i = 0; i < ctx->count; i++)
 		if (strcmp(ctx->terms[i].name, name) == 0)
 			return &ctx->terms[i];
@@ -172,7 +187,11 @@ static struct ld_context *ld_context_copy(struct ld_state *st, const struct ld_c
 
 	if (from) {
 		*ctx = *from;
-		ctx->terms = ld_keep(st, xmalloc((from->count + 1) * sizeof *ctx->terms));
+		ctx->cached = false;
+		ctx->slots = NULL;
+		ctx->slot_mask = 0;
+		ctx->cap = from->count + 1;
+		ctx->terms = ld_keep(st, xmalloc(ctx->cap * sizeof *ctx->terms));
 		if (from->count > 0)  /* terms may be NULL when empty; memcpy must not see it */
 			memcpy(ctx->terms, from->terms, from->count * sizeof *ctx->terms);
 	}
@@ -187,11 +206,15 @@ static void ld_term_set(struct ld_state *st, struct ld_context *ctx, const struc
 			return;
 		}
 	}
-	struct ld_term *grown = ld_keep(st, xmalloc((ctx->count + 1) * sizeof *grown));
-	if (ctx->count * sizeof *grown > 0)
-		memcpy(grown, ctx->terms, ctx->count * sizeof *grown);
-	grown[ctx->count++] = *term;
-	ctx->terms = grown;
+	if (ctx->count == ctx->cap) {
+		/* Doubling keeps the replaced arrays, which live until st is freed, linear in size. */
+		ctx->cap = ctx->cap ? ctx->cap * 2 : 16;
+		struct ld_term *grown = ld_keep(st, xmalloc(ctx->cap * sizeof *grown));
+		if (ctx->count > 0)
+			memcpy(grown, ctx->terms, ctx->count * sizeof *grown);
+		ctx->terms = grown;
+	}
+	ctx->terms[ctx->count++] = *term;
 }
 
 /* Reads one term definition (a string or an object) of a local context into ctx. */
@@ -230,6 +253,159 @@ static int ld_define_term(struct ld_state *st, struct ld_context *ctx, const cha
 	return 0;
 }
 
+/* Applies the local context object local to active, with every allocation kept in st. */
+static struct ld_context *ld_context_build(struct ld_state *st, const struct ld_context *active,
+    json_t *local, bool propagate)
+{
+	struct ld_context *ctx = ld_context_copy(st, active);
+	if (!propagate && !ctx->previous)
+		ctx->previous = active;
+	const char *key;
+	json_t *value;
+	json_object_foreach(local, key, value) {
+		if (strcmp(key, "@protected") == 0 || strcmp(key, "@version") == 0)
+			continue;
+		if (strcmp(key, "@vocab") == 0) {
+			ctx->vocab = json_string_value(value);
+			continue;
+		}
+		if (key[0] == '@') {
+			ld_fail(st, "the context uses %s, which MIC does not support", key);
+			return NULL;
+		}
+		if (ld_define_term(st, ctx, key, value) != 0)
+			return NULL;
+	}
+	return ctx;
+}
+
+/* ---- The context cache ---- */
+
+/*
+ * Every document applies the same shipped contexts, so the result of applying a context object of
+ * a shipped document to a cached context is kept for the life of the process and shared by all
+ * threads. Cached contexts are immutable once published, and so is everything they point to. A
+ * context object from the document itself is never cached because its memory goes with the document.
+ */
+#define CONTEXT_CACHE_MAX 256
+
+struct context_cache_entry {
+	const struct ld_context *active;
+	const json_t *local;
+	bool propagate;
+	const struct ld_context *result;
+};
+
+static pthread_mutex_t context_cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct context_cache_entry context_cache[CONTEXT_CACHE_MAX];
+static size_t context_cache_count;
+/* The allocations of cached contexts; used only with context_cache_lock held. */
+static struct ld_state context_arena;
+static char context_arena_err[512];
+
+/* Object nodes of the shipped context documents, sorted by address for bsearch. */
+static const json_t **shipped_objects;
+static size_t shipped_object_count;
+
+static const struct ld_context context_empty = { .cached = true };
+
+static int compare_pointers(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)*(const json_t *const *)a;
+	uintptr_t y = (uintptr_t)*(const json_t *const *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void shipped_objects_collect(json_t *value, size_t *cap)
+{
+	if (json_is_object(value)) {
+		if (shipped_object_count == *cap) {
+			*cap = *cap ? *cap * 2 : 64;
+			shipped_objects = xrealloc(shipped_objects, *cap * sizeof *shipped_objects);
+		}
+		shipped_objects[shipped_object_count++] = value;
+		const char *key;
+		json_t *member;
+		json_object_foreach(value, key, member)
+			shipped_objects_collect(member, cap);
+	} else if (json_is_array(value)) {
+		size_t i;
+		json_t *item;
+		json_array_foreach(value, i, item)
+			shipped_objects_collect(item, cap);
+	}
+}
+
+static bool context_is_shipped(const json_t *local)
+{
+	return shipped_object_count > 0 &&
+	    bsearch(&local, shipped_objects, shipped_object_count, sizeof *shipped_objects,
+	        compare_pointers) != NULL;
+}
+
+/* Adds the hash table of term names to ctx, which only the cache owns yet. */
+static void context_index(struct ld_context *ctx)
+{
+	size_t slot_count = 16;
+
+	while (slot_count < ctx->count * 2)
+		slot_count *= 2;
+	ctx->slots = ld_keep(&context_arena, xcalloc(slot_count, sizeof *ctx->slots));
+	ctx->slot_mask = slot_count - 1;
+	for (size_t t = 0; t < ctx->count; t++) {
+		size_t i = term_name_hash(ctx->terms[t].name) & ctx->slot_mask;
+		while (ctx->slots[i] != 0)
+			i = (i + 1) & ctx->slot_mask;
+		ctx->slots[i] = (uint32_t)t + 1;
+	}
+}
+
+/*
+ * Returns the cached result of applying the shipped context object local to the cached context
+ * active, building it on first use. When the cache is full the result is built in st instead.
+ */
+static const struct ld_context *context_cache_apply(struct ld_state *st, const struct ld_context *active,
+    json_t *local, bool propagate)
+{
+	const struct ld_context *result = NULL;
+
+	pthread_mutex_lock(&context_cache_lock);
+	for (size_t i = 0; i < context_cache_count; i++) {
+		const struct context_cache_entry *e = &context_cache[i];
+		if (e->active == active && e->local == local && e->propagate == propagate) {
+			result = e->result;
+			goto out;
+		}
+	}
+	if (context_cache_count == CONTEXT_CACHE_MAX) {
+		pthread_mutex_unlock(&context_cache_lock);
+		return ld_context_build(st, active, local, propagate);
+	}
+
+	size_t mark = context_arena.allocation_count;
+	context_arena.err = context_arena_err;
+	context_arena.errlen = sizeof context_arena_err;
+	context_arena_err[0] = '\0';
+	struct ld_context *built = ld_context_build(&context_arena, active, local, propagate);
+	if (!built) {
+		/* A shipped context that fails once fails every time, so nothing of it is kept. */
+		while (context_arena.allocation_count > mark)
+			free(context_arena.allocations[--context_arena.allocation_count]);
+		snprintf(st->err, st->errlen, "%s", context_arena_err);
+		goto out;
+	}
+	context_index(built);
+	built->cached = true;
+	context_cache[context_cache_count++] = (struct context_cache_entry){
+		.active = active, .local = local, .propagate = propagate, .result = built,
+	};
+	result = built;
+out:
+	pthread_mutex_unlock(&context_cache_lock);
+	return result;
+}
+
 /*
  * Applies a local context (a URL, an object or an array of them) to active. A context applied
  * with propagate false (type-scoped) remembers the context it replaced, which nested nodes return to.
@@ -259,27 +435,9 @@ static const struct ld_context *ld_context_apply(struct ld_state *st, const stru
 		ld_fail(st, "%s", "@context must be a URL, an object or an array of them");
 		return NULL;
 	}
-
-	struct ld_context *ctx = ld_context_copy(st, active);
-	if (!propagate && !ctx->previous)
-		ctx->previous = active;
-	const char *key;
-	json_t *value;
-	json_object_foreach(local, key, value) {
-		if (strcmp(key, "@protected") == 0 || strcmp(key, "@version") == 0)
-			continue;
-		if (strcmp(key, "@vocab") == 0) {
-			ctx->vocab = json_string_value(value);
-			continue;
-		}
-		if (key[0] == '@') {
-			ld_fail(st, "the context uses %s, which MIC does not support", key);
-			return NULL;
-		}
-		if (ld_define_term(st, ctx, key, value) != 0)
-			return NULL;
-	}
-	return ctx;
+	if (active->cached && context_is_shipped(local))
+		return context_cache_apply(st, active, local, propagate);
+	return ld_context_build(st, active, local, propagate);
 }
 
 /* ---- Quads ---- */
@@ -293,16 +451,66 @@ static bool term_equal(const struct rdf_term *a, const struct rdf_term *b)
 	return strcmp(a->datatype, b->datatype) == 0;
 }
 
-/* Adds a quad unless the dataset contains it already (an RDF dataset is a set) or is full. */
-static void dataset_add(struct rdf_dataset *ds, struct rdf_term s, const char *predicate,
-    struct rdf_term o)
+static uint64_t hash_bytes(uint64_t h, const char *s)
 {
-	for (size_t i = 0; i < ds->count; i++) {
-		const struct rdf_quad *q = &ds->quads[i];
-		if (strcmp(q->predicate, predicate) == 0 && term_equal(&q->subject, &s) &&
-		    term_equal(&q->object, &o))
-			return;
+	/* FNV-1a over the string and its terminating NUL, so "ab" + "c" and "a" + "bc" differ. */
+	if (!s)
+		return h * 1099511628211u;
+	const unsigned char *p = (const unsigned char *)s;
+
+	do {
+		h = (h ^ *p) * 1099511628211u;
+	} while (*p++);
+	return h;
+}
+
+static uint64_t quad_hash(const struct rdf_term *s, const char *predicate, const struct rdf_term *o)
+{
+	uint64_t h = 14695981039346656037u;
+
+	h = (h ^ (unsigned)s->kind) * 1099511628211u;
+	h = hash_bytes(h, s->value);
+	h = hash_bytes(h, predicate);
+	h = (h ^ (unsigned)o->kind) * 1099511628211u;
+	h = hash_bytes(h, o->value);
+	return o->datatype ? hash_bytes(h, o->datatype) : h;
+}
+
+static bool quad_equal(const struct rdf_quad *q, const struct rdf_term *s, const char *predicate,
+    const struct rdf_term *o)
+{
+	return strcmp(q->predicate, predicate) == 0 && term_equal(&q->subject, s) && term_equal(&q->object, o);
+}
+
+/* Rebuilds the hash set of st's quads with twice the slots. */
+static void quad_set_grow(struct ld_state *st)
+{
+	const struct rdf_dataset *ds = st->dataset;
+
+	free(st->quad_slots);
+	st->quad_slot_count = st->quad_slot_count ? st->quad_slot_count * 2 : 128;
+	st->quad_slots = xcalloc(st->quad_slot_count, sizeof *st->quad_slots);
+	for (size_t q = 0; q < ds->count; q++) {
+		const struct rdf_quad *quad = &ds->quads[q];
+		size_t i = quad_hash(&quad->subject, quad->predicate, &quad->object) & (st->quad_slot_count - 1);
+		while (st->quad_slots[i] != 0)
+			i = (i + 1) & (st->quad_slot_count - 1);
+		st->quad_slots[i] = (uint32_t)q + 1;
 	}
+}
+
+/* Adds a quad unless the dataset contains it already (an RDF dataset is a set) or is full. */
+static void dataset_add(struct ld_state *st, struct rdf_term s, const char *predicate, struct rdf_term o)
+{
+	struct rdf_dataset *ds = st->dataset;
+
+	if ((ds->count + 1) * 2 > st->quad_slot_count)
+		quad_set_grow(st);
+	size_t mask = st->quad_slot_count - 1;
+	size_t i = quad_hash(&s, predicate, &o) & mask;
+	for (; st->quad_slots[i] != 0; i = (i + 1) & mask)
+		if (quad_equal(&ds->quads[st->quad_slots[i] - 1], &s, predicate, &o))
+			return;
 	if (ds->count >= RDF_MAX_QUADS) {
 		ds->overflow = true;
 		return;
@@ -318,6 +526,7 @@ static void dataset_add(struct rdf_dataset *ds, struct rdf_term s, const char *p
 	q->object = o;
 	q->object.value = o.value ? xstrdup(o.value) : NULL;
 	q->object.datatype = o.datatype ? xstrdup(o.datatype) : NULL;
+	st->quad_slots[i] = (uint32_t)ds->count;
 }
 
 void rdf_dataset_free(struct rdf_dataset *ds)
@@ -454,7 +663,7 @@ static int ld_property(struct ld_state *st, const struct ld_context *ctx, struct
 		} else if (ld_scalar(st, value_ctx, term, value, &object) != 0) {
 			return -1;
 		}
-		dataset_add(st->dataset, subject, predicate, object);
+		dataset_add(st, subject, predicate, object);
 	}
 	return 0;
 }
@@ -558,7 +767,7 @@ static int ld_node(struct ld_state *st, const struct ld_context *active, json_t 
 		const char *iri = ld_expand_iri(st, type_ctx, json_string_value(t), true);
 		if (!iri)
 			goto out;
-		dataset_add(st->dataset, *subject, RDF_TYPE, term_iri(iri));
+		dataset_add(st, *subject, RDF_TYPE, term_iri(iri));
 	}
 
 	const char *key;
@@ -576,10 +785,29 @@ out:
 	return rc;
 }
 
+
+int rdf_contexts_load(void)
+{
+	json_error_t error;
+	size_t cap = 0;
+
+	if (context_v2 && context_ob)
+		return 0;  /* loaded already: the context cache refers to these documents */
+	context_v2 = json_loads(context_credentials_v2_start, 0, &error);
+	context_ob = json_loads(context_open_badges_303_start, 0, &error);
+	if (!json_is_object(context_v2) || !json_is_object(context_ob)) {
+		log_event(LOG_ERROR, NULL, "event=jsonld_context_invalid line=%d", error.line);
+		return -1;
+	}
+	shipped_objects_collect(context_v2, &cap);
+	shipped_objects_collect(context_ob, &cap);
+	qsort(shipped_objects, shipped_object_count, sizeof *shipped_objects, compare_pointers);
+	return 0;
+}
+
 int rdf_from_jsonld(json_t *document, struct rdf_dataset *out, char *err, size_t errlen)
 {
 	struct ld_state st = { .dataset = out, .err = err, .errlen = errlen };
-	struct ld_context empty = { 0 };
 	struct rdf_term subject;
 	int rc;
 
@@ -597,7 +825,7 @@ int rdf_from_jsonld(json_t *document, struct rdf_dataset *out, char *err, size_t
 		snprintf(err, errlen, "the proof must be removed before the document is converted");
 		return -1;
 	}
-	rc = ld_node(&st, &empty, document, NULL, &subject);
+	rc = ld_node(&st, &context_empty, document, NULL, &subject);
 	if (rc == 0 && out->overflow) {
 		snprintf(err, errlen, "the document has more than %d statements", RDF_MAX_QUADS);
 		rc = -1;
@@ -605,6 +833,7 @@ int rdf_from_jsonld(json_t *document, struct rdf_dataset *out, char *err, size_t
 	for (size_t i = 0; i < st.allocation_count; i++)
 		free(st.allocations[i]);
 	free(st.allocations);
+	free(st.quad_slots);
 	if (rc != 0) {
 		if (!err[0])
 			snprintf(err, errlen, "the document could not be converted to RDF");

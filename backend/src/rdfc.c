@@ -9,9 +9,12 @@
  * The N-Quads escaping follows rdf-canonize 4 (used by jsonld 9): \b \t \n \f \r \" and \\ as
  * two-character escapes, other characters below U+0020 and U+007F as \u00XX in upper-case hex.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <openssl/evp.h>
 
 #include "mic.h"
 
@@ -35,7 +38,45 @@ struct rdfc {
 	char (*first_hash)[65];
 	struct issuer canonical;
 	long ndegree_calls;
+	EVP_MD_CTX *md;             /* reused for every SHA-256 of one canonicalization */
+	struct buf line_text;       /* N-Quads lines being sorted, each ending in "\n" and a NUL */
+	size_t *line_offsets;       /* start of each line in line_text */
+	char **lines;               /* the lines as strings, for sorting */
+	size_t line_cap;            /* entries of line_offsets and lines */
 };
+
+/* ---- SHA-256 ---- */
+
+/*
+ * SHA-256 fetched once per process. With EVP_sha256() OpenSSL 3 fetches the implementation
+ * implicitly on each digest (crypto(7), "Explicit fetching"), which costs a lookup each time.
+ */
+static const EVP_MD *sha256_md;
+static pthread_once_t sha256_md_once = PTHREAD_ONCE_INIT;
+
+static void sha256_md_fetch(void)
+{
+	sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+	if (!sha256_md)
+		sha256_md = EVP_sha256();
+}
+
+/* Writes the lower-case hex SHA-256 of data to out; aborts when OpenSSL fails, as sha256_hex does. */
+static void rdfc_sha256_hex(struct rdfc *c, const void *data, size_t len, char out[65])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int md_len = 0;
+
+	if (EVP_DigestInit_ex2(c->md, sha256_md, NULL) != 1 || EVP_DigestUpdate(c->md, data, len) != 1 ||
+	    EVP_DigestFinal_ex(c->md, md, &md_len) != 1 || md_len != 32)
+		abort();
+	for (size_t i = 0; i < 32; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 15];
+	}
+	out[64] = '\0';
+}
 
 static void issuer_init(struct issuer *is, int n)
 {
@@ -75,34 +116,80 @@ static int issuer_issue(struct issuer *is, int blank)
 
 /* ---- N-Quads ---- */
 
+/* Bytes that N-Quads output escapes: bit 1 in a literal, bit 2 in an IRI. */
+static const unsigned char escape_class[256] = {
+	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,   /* U+0000 to U+000F */
+	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,   /* U+0010 to U+001F */
+	[' '] = 2, ['"'] = 3, ['<'] = 2, ['>'] = 2, ['\\'] = 3, ['^'] = 2,
+	['`'] = 2, ['{'] = 2, ['|'] = 2, ['}'] = 2, [0x7f] = 1,
+};
+
+/* Appends the six-character escape of c: backslash, "u00" and two upper-case hex digits. */
+static void nquads_escape_u(struct buf *b, unsigned char c)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char escaped[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+
+	buf_append(b, escaped, sizeof escaped);
+}
+
+/* Appends s, copying runs of bytes that need no escape (class bit mask clear) in one step. */
+static void nquads_escape(struct buf *b, const char *s, unsigned char mask, bool literal)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (;;) {
+		const unsigned char *run = p;
+		while (*p && !(escape_class[*p] & mask))
+			p++;
+		if (p > run)
+			buf_append(b, run, (size_t)(p - run));
+		if (!*p)
+			return;
+		const char *two = NULL;
+		if (literal) {
+			switch (*p) {
+			case '\b': two = "\\b"; break;
+			case '\t': two = "\\t"; break;
+			case '\n': two = "\\n"; break;
+			case '\f': two = "\\f"; break;
+			case '\r': two = "\\r"; break;
+			case '"': two = "\\\""; break;
+			case '\\': two = "\\\\"; break;
+			default: break;
+			}
+		}
+		if (two)
+			buf_append(b, two, 2);
+		else
+			nquads_escape_u(b, *p);
+		p++;
+	}
+}
+
 static void nquads_escape_literal(struct buf *b, const char *s)
 {
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '\b': buf_puts(b, "\\b"); break;
-		case '\t': buf_puts(b, "\\t"); break;
-		case '\n': buf_puts(b, "\\n"); break;
-		case '\f': buf_puts(b, "\\f"); break;
-		case '\r': buf_puts(b, "\\r"); break;
-		case '"': buf_puts(b, "\\\""); break;
-		case '\\': buf_puts(b, "\\\\"); break;
-		default:
-			if (*p < 0x20 || *p == 0x7f)
-				buf_printf(b, "\\u%04X", *p);
-			else
-				buf_putc(b, (char)*p);
-		}
-	}
+	nquads_escape(b, s, 1, true);
 }
 
 static void nquads_escape_iri(struct buf *b, const char *s)
 {
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p <= 0x20 || strchr("<>\"{}|^`\\", *p))
-			buf_printf(b, "\\u%04X", *p);
-		else
-			buf_putc(b, (char)*p);
-	}
+	nquads_escape(b, s, 2, false);
+}
+
+/* Appends prefix followed by the decimal form of the non-negative label. */
+static void nquads_label(struct buf *b, const char *prefix, int label)
+{
+	char digits[16];
+	int n = 0;
+
+	buf_puts(b, prefix);
+	do {
+		digits[n++] = (char)('0' + label % 10);
+		label /= 10;
+	} while (label > 0 && n < (int)sizeof digits);
+	while (n > 0)
+		buf_putc(b, digits[--n]);
 }
 
 /* Labels of blank nodes while a quad is written: "a"/"z" for hashing, or canonical labels. */
@@ -119,7 +206,7 @@ static void nquads_term(struct buf *b, const struct rdf_term *t, int blank, cons
 		buf_putc(b, '>');
 	} else if (t->kind == RDF_BLANK) {
 		if (l->issuer)
-			buf_printf(b, "_:c14n%d", l->issuer->label_of[blank]);
+			nquads_label(b, "_:c14n", l->issuer->label_of[blank]);
 		else
 			buf_puts(b, blank == l->reference ? "_:a" : "_:z");
 	} else {
@@ -152,54 +239,47 @@ static int compare_lines(const void *a, const void *b)
 }
 
 /*
- * Writes the lines in code point order (byte order of UTF-8), dropping duplicates, and frees them.
+ * Writes the N-Quads lines of count quads (quads[i], or quad i when quads is NULL) into c's line
+ * buffer and sorts them in code point order (byte order of UTF-8). Returns the sorted lines, which
+ * stay valid until the next call.
  * NOTE: rdf-canonize sorts JavaScript strings by UTF-16 code units, which differs from code point
  * order only where two lines first differ at a character above U+FFFF against one in U+E000-U+FFFF.
  */
-static void lines_sort_join(char **lines, size_t count, struct buf *out)
+static char **lines_sorted(struct rdfc *c, const int *quads, size_t count, const struct labeling *l)
 {
-	if (count > 0)
-		qsort(lines, count, sizeof *lines, compare_lines);
-	for (size_t i = 0; i < count; i++) {
-		if (i == 0 || strcmp(lines[i], lines[i - 1]) != 0)
-			buf_puts(out, lines[i]);
-		if (i > 0)
-			free(lines[i - 1]);  /* only now: it was the previous line compared above */
+	if (count + 1 > c->line_cap) {
+		c->line_cap = count + 1;
+		c->line_offsets = xrealloc(c->line_offsets, c->line_cap * sizeof *c->line_offsets);
+		c->lines = xrealloc(c->lines, c->line_cap * sizeof *c->lines);
 	}
+	buf_reset(&c->line_text);
+	for (size_t i = 0; i < count; i++) {
+		c->line_offsets[i] = c->line_text.len;
+		nquads_line(&c->line_text, c, quads ? (size_t)quads[i] : i, l);
+		buf_putc(&c->line_text, '\0');
+	}
+	/* Pointers only now: the buffer may have moved while it grew. */
+	for (size_t i = 0; i < count; i++)
+		c->lines[i] = c->line_text.data + c->line_offsets[i];
 	if (count > 0)
-		free(lines[count - 1]);
-}
-
-static char *line_of(const struct rdfc *c, size_t q, const struct labeling *l)
-{
-	struct buf b;
-
-	buf_init(&b);
-	nquads_line(&b, c, q, l);
-	return b.data;
+		qsort(c->lines, count, sizeof *c->lines, compare_lines);
+	return c->lines;
 }
 
 /* ---- The algorithm ---- */
 
 static void hash_first_degree(struct rdfc *c, int blank)
 {
-	int n = c->quads_of_count[blank];
-	char **lines = xcalloc((size_t)n + 1, sizeof *lines);
+	size_t n = (size_t)c->quads_of_count[blank];
 	struct labeling l = { .reference = blank };
 	struct buf joined;
 
-	for (int i = 0; i < n; i++)
-		lines[i] = line_of(c, (size_t)c->quads_of[blank][i], &l);
+	char **lines = lines_sorted(c, c->quads_of[blank], n, &l);
 	buf_init(&joined);
 	/* Duplicates cannot occur here: each quad is listed once per blank node. */
-	if ((size_t)n > 0)
-		qsort(lines, (size_t)n, sizeof *lines, compare_lines);
-	for (int i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		buf_puts(&joined, lines[i]);
-		free(lines[i]);
-	}
-	free(lines);
-	sha256_hex(joined.data ? joined.data : "", joined.len, c->first_hash[blank]);
+	rdfc_sha256_hex(c, joined.data ? joined.data : "", joined.len, c->first_hash[blank]);
 	buf_free(&joined);
 }
 
@@ -220,7 +300,7 @@ static void hash_related(struct rdfc *c, int related, size_t q, const struct iss
 		buf_printf(&input, "_:b%d", issuer->label_of[related]);
 	else
 		buf_puts(&input, c->first_hash[related]);
-	sha256_hex(input.data, input.len, out);
+	rdfc_sha256_hex(c, input.data, input.len, out);
 	buf_free(&input);
 }
 
@@ -394,7 +474,7 @@ static int hash_n_degree(struct rdfc *c, int blank, struct issuer *issuer, char 
 		*issuer = chosen_issuer;
 		buf_free(&chosen);
 	}
-	sha256_hex(data.data ? data.data : "", data.len, out);
+	rdfc_sha256_hex(c, data.data ? data.data : "", data.len, out);
 	rc = 0;
 out:
 	for (int g = 0; g < group_count; g++)
@@ -504,6 +584,13 @@ int rdfc_canonicalize(const struct rdf_dataset *ds, struct buf *out, char *err, 
 	int *order = NULL;
 	int rc = -1;
 
+	buf_init(&c.line_text);
+	pthread_once(&sha256_md_once, sha256_md_fetch);
+	c.md = EVP_MD_CTX_new();
+	if (!c.md) {
+		snprintf(err, errlen, "OpenSSL could not allocate a digest context");
+		return -1;
+	}
 	rdfc_index(&c);
 	issuer_init(&c.canonical, c.blank_count);
 	for (int b = 0; b < c.blank_count; b++)
@@ -533,12 +620,12 @@ int rdfc_canonicalize(const struct rdf_dataset *ds, struct buf *out, char *err, 
 		i = j;
 	}
 
-	char **lines = xcalloc(ds->count + 1, sizeof *lines);
+	/* The canonical form: every quad with its canonical labels, sorted, without duplicates. */
 	struct labeling l = { .issuer = &c.canonical };
-	for (size_t q = 0; q < ds->count; q++)
-		lines[q] = line_of(&c, q, &l);
-	lines_sort_join(lines, ds->count, out);
-	free(lines);
+	char **lines = lines_sorted(&c, NULL, ds->count, &l);
+	for (size_t i = 0; i < ds->count; i++)
+		if (i == 0 || strcmp(lines[i], lines[i - 1]) != 0)
+			buf_puts(out, lines[i]);
 	rc = 0;
 out:
 	for (int b = 0; b < c.blank_count; b++)
@@ -550,6 +637,10 @@ out:
 	free(c.object_blank);
 	issuer_free(&c.canonical);
 	free(order);
+	EVP_MD_CTX_free(c.md);
+	buf_free(&c.line_text);
+	free(c.line_offsets);
+	free(c.lines);
 	return rc;
 }
 
