@@ -2,12 +2,23 @@ import { ApiError } from './api.js';
 import { has, t } from './i18n/index.js';
 
 /**
+ * Rewrites the API's field names in a server message as words a reader knows: a name with a
+ * catalogue entry under fieldNames ("holder_name" → "Holder's name"), else the name with its
+ * underscores as spaces ("min_hours" → "min hours"). The first letter is made upper case.
+ */
+export function readableServerMessage(message) {
+  const text = message.replace(/\b[a-z]+(?:_[a-z]+)+\b/g, (name) => (
+    has(`fieldNames.${name}`) ? t(`fieldNames.${name}`) : name.replace(/_/g, ' ')));
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
  * The text to show for a failed call: the server's own message when it sent one, else a catalogue
  * text for the error code or the HTTP status.
  */
 export function errorMessage(error) {
   if (error instanceof ApiError) {
-    if (error.serverMessage) return error.serverMessage;
+    if (error.serverMessage) return readableServerMessage(error.serverMessage);
     if (error.code && has(`errors.codes.${error.code}`)) return t(`errors.codes.${error.code}`);
     if (error.status === 0) return t('errors.codes.network');
   }

@@ -14,7 +14,7 @@ import {
 } from '../lib/stack.mjs';
 
 // Browsers accept this address (the HTML spec allows a domain without a dot), so only the
-// server's check can reject it and the message shown must be the server's.
+// server's check can reject it and the message shown must be the server's, in words.
 const INVALID_EMAIL = 'ana@example';
 
 describe('issue form', { timeout: 120000 }, () => {
@@ -58,7 +58,10 @@ describe('issue form', { timeout: 120000 }, () => {
       await email.fill(INVALID_EMAIL);
       await page.getByRole('button', { name: 'Issue', exact: true }).click();
 
-      const message = page.getByText(serverMessage, { exact: true });
+      // The page shows the server's sentence with the field's API name in words.
+      assert.match(serverMessage, /^holder_email /);
+      const shown = serverMessage.replace(/^holder_email/, "The holder's e-mail address");
+      const message = page.getByText(shown, { exact: true });
       await message.waitFor();
       await saveScreenshot(page, 'issue-form-invalid-email');
 
