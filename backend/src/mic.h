@@ -99,6 +99,11 @@ int time_parse_db(const char *s, time_t *out) MIC_NODISCARD;   /* "YYYY-MM-DD HH
 void time_format_iso(time_t t, char out[32]);                    /* "2026-12-04T20:30:00Z" */
 void time_format_db(time_t t, char out[32]);                     /* "2026-12-04 20:30:00" */
 void time_format_local_date(time_t t, char out[16]);
+/*
+ * Writes calendar day "YYYY-MM-DD" as "4 December 2026", or copies it when it is malformed. The
+ * day is already in the alliance's time zone, so it is only reworded, never converted.
+ */
+void time_format_long_date(const char *day, char *out, size_t outlen);
 /* The start of calendar day "YYYY-MM-DD" in the alliance's time zone; -1 when day is malformed. */
 int time_local_day_start(const char *day, time_t *out) MIC_NODISCARD;             /* calendar day in cfg.timezone */
 void time_format_local_month(time_t t, char out[8]);             /* "2026-02", month in cfg.timezone */

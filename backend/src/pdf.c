@@ -106,23 +106,6 @@ static const char *participation_words(const char *form)
 	return form;
 }
 
-/*
- * Writes a calendar day "YYYY-MM-DD" as "4 December 2026". The day comes from the API already in
- * the alliance's time zone, so it is only reworded, never converted.
- */
-static void long_date(const char *day, char *out, size_t outlen)
-{
-	static const char *const months[] = { "January", "February", "March", "April", "May", "June",
-		"July", "August", "September", "October", "November", "December" };
-	int year, month, mday;
-
-	if (sscanf(day, "%4d-%2d-%2d", &year, &month, &mday) != 3 || month < 1 || month > 12) {
-		snprintf(out, outlen, "%s", day);
-		return;
-	}
-	snprintf(out, outlen, "%d %s %d", mday, months[month - 1], year);
-}
-
 /* "40 hours (1.5 ECTS credits)"; ECTS credits are printed without trailing zeros. */
 static void workload_text(json_t *mc, char *out, size_t outlen)
 {
@@ -162,15 +145,15 @@ static double draw_facts(struct page *p, double x, double y, json_t *cert, json_
 	rows[n][0] = "Form of participation";
 	rows[n++][1] = participation_words(json_text(mc, "participation_form"));
 	if (*json_text(cert, "awarded_on")) {
-		long_date(json_text(cert, "awarded_on"), awarded, sizeof(awarded));
+		time_format_long_date(json_text(cert, "awarded_on"), awarded, sizeof(awarded));
 		rows[n][0] = "Awarded on";
 		rows[n++][1] = awarded;
 	}
-	long_date(json_text(cert, "issued_on"), issued, sizeof(issued));
+	time_format_long_date(json_text(cert, "issued_on"), issued, sizeof(issued));
 	rows[n][0] = "Issued on";
 	rows[n++][1] = issued;
 	if (*json_text(cert, "valid_until_on")) {
-		long_date(json_text(cert, "valid_until_on"), until, sizeof(until));
+		time_format_long_date(json_text(cert, "valid_until_on"), until, sizeof(until));
 		rows[n][0] = "Valid until";
 		rows[n++][1] = until;
 	}
@@ -271,10 +254,10 @@ static void draw_status_banner(struct page *p, json_t *cert, double x, double y)
 	char text[1400], day[32];
 
 	if (strcmp(status, "revoked") == 0) {
-		long_date(json_text(cert, "revoked_on"), day, sizeof(day));
+		time_format_long_date(json_text(cert, "revoked_on"), day, sizeof(day));
 		snprintf(text, sizeof(text), "Revoked on %s: %s", day, json_text(cert, "revocation_reason"));
 	} else if (strcmp(status, "expired") == 0) {
-		long_date(json_text(cert, "valid_until_on"), day, sizeof(day));
+		time_format_long_date(json_text(cert, "valid_until_on"), day, sizeof(day));
 		snprintf(text, sizeof(text), "Expired on %s", day);
 	} else {
 		return;

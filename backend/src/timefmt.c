@@ -157,6 +157,19 @@ void time_format_local_date(time_t t, char out[16])
 	strftime(out, 16, "%Y-%m-%d", &tm);
 }
 
+void time_format_long_date(const char *day, char *out, size_t outlen)
+{
+	static const char *const months[] = { "January", "February", "March", "April", "May", "June",
+		"July", "August", "September", "October", "November", "December" };
+	int year, month, mday;
+
+	if (sscanf(day, "%4d-%2d-%2d", &year, &month, &mday) != 3 || month < 1 || month > 12) {
+		snprintf(out, outlen, "%s", day);
+		return;
+	}
+	snprintf(out, outlen, "%d %s %d", mday, months[month - 1], year);
+}
+
 int time_local_day_start(const char *day, time_t *out)
 {
 	struct tm tm = { 0 };

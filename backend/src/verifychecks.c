@@ -79,9 +79,11 @@ static void date_checks_add(json_t *checks, const char *revoked_on, const char *
     const char *valid_until_on, bool expired)
 {
 	char message[1400];
+	char day[40];
 
 	if (revoked_on) {
-		snprintf(message, sizeof message, "Revoked on %s. Reason: %s", revoked_on, reason ? reason : "none given");
+		time_format_long_date(revoked_on, day, sizeof day);
+		snprintf(message, sizeof message, "Revoked on %s. Reason: %s", day, reason ? reason : "none given");
 		check_add(checks, "revocation", "failed", message);
 	} else {
 		check_add(checks, "revocation", "passed", "Not revoked.");
@@ -89,10 +91,12 @@ static void date_checks_add(json_t *checks, const char *revoked_on, const char *
 	if (!valid_until_on) {
 		check_add(checks, "expiry", "passed", "Does not expire.");
 	} else if (expired) {
-		snprintf(message, sizeof message, "Expired on %s.", valid_until_on);
+		time_format_long_date(valid_until_on, day, sizeof day);
+		snprintf(message, sizeof message, "Expired on %s.", day);
 		check_add(checks, "expiry", "failed", message);
 	} else {
-		snprintf(message, sizeof message, "Not expired; expires on %s.", valid_until_on);
+		time_format_long_date(valid_until_on, day, sizeof day);
+		snprintf(message, sizeof message, "Not expired; expires on %s.", day);
 		check_add(checks, "expiry", "passed", message);
 	}
 }
@@ -328,8 +332,9 @@ void handle_verify_credential_upload(struct req *r)
 	} else if (time_parse_iso(until, &until_t) != 0) {
 		check_add(checks, "expiry", "failed", "The credential's validUntil is not a valid date-time.");
 	} else {
-		char day[16], message[96];
-		time_format_local_date(until_t, day);
+		char iso_day[16], day[40], message[96];
+		time_format_local_date(until_t, iso_day);
+		time_format_long_date(iso_day, day, sizeof day);
 		snprintf(message, sizeof message, until_t <= time(NULL) ? "Expired on %s." : "Not expired; expires on %s.", day);
 		check_add(checks, "expiry", until_t <= time(NULL) ? "failed" : "passed", message);
 	}
