@@ -164,6 +164,48 @@ describe('catalogue freshness', () => {
     assert.equal((await search({ q: marker, eqf: '4' })).total, 0);
   });
 
+  // Searches without text are answered from the backend's in-process index of the published
+  // catalogue, which is rebuilt when the catalogue generation moves on.
+  test('filter-only search follows lifecycle', async () => {
+    const marker = `zw${randomToken(10)}`;
+    const created = await editor.post('/api/v1/microcredentials', draftBody(marker));
+    assert.equal(created.status, 201, created.text);
+    const id = created.json.id;
+    const level3 = { organisation: String(cetem), eqf: '3', participation: 'onsite', esco: OCCUPATION_CARPENTER, sort: 'newest', per_page: '100' };
+    const level4 = { ...level3, eqf: '4', participation: 'blended' };
+    const ids = (result) => result.items.map((item) => item.id);
+
+    assert.ok(!ids(await search(level3)).includes(id));
+    await publish(id);
+    const published = await search(level3);
+    assert.ok(ids(published).includes(id));
+    assert.ok(facetCount(published.facets.eqf, 3) >= 1);
+    assert.ok(!ids(await search(level4)).includes(id));
+
+    // Words of fewer than three letters are matched with LIKE on title and summary.
+    assert.equal((await search({ q: `${marker} cu` })).total, 1);
+    assert.equal((await search({ q: `${marker} qj` })).total, 0);
+
+    const saved = await editor.request('PUT', `/api/v1/microcredentials/${id}/draft`, {
+      json: draftBody(marker, { eqf_level: 4, workload_hours: 50, participation_form: 'blended' }),
+      csrf: true,
+    });
+    assert.equal(saved.status, 200, saved.text);
+    await publish(id);
+    assert.ok(!ids(await search(level3)).includes(id));
+    const version2 = (await search(level4)).items.find((item) => item.id === id);
+    assert.equal(version2.version, 2);
+    assert.equal(version2.workload_hours, 50);
+    const byWorkload = await search({ ...level4, sort: 'workload', min_hours: '50', max_hours: '50' });
+    assert.ok(ids(byWorkload).includes(id));
+    assert.ok(byWorkload.items.every((item) => item.workload_hours === 50));
+
+    const retired = await coordinator.post(`/api/v1/microcredentials/${id}/retire`, { comment: 'No longer offered' });
+    assert.equal(retired.status, 200, retired.text);
+    assert.ok(!ids(await search(level4)).includes(id));
+    assert.ok(!ids(await search(level3)).includes(id));
+  });
+
   test('reader language with English fallback', async () => {
     const marker = `zy${randomToken(10)}`;
     const created = await editor.post('/api/v1/microcredentials', draftBody(marker));
