@@ -13,10 +13,10 @@
  * filter applied, so a reader sees how many results choosing that value would give.
  *
  * Filters, facet counts, sorting and paging run in C over the in-process index of the published
- * catalogue (catalogue_index.c). MariaDB returns only the versions that match the text, with
- * their relevance, and the columns of the page. Over 10,000 generated micro-credentials
- * (bench/generate.sh) that made a search without text that misses the response cache take about
- * 3 ms instead of 90 to 140 ms, because it no longer reads every published version's row.
+ * catalogue (catalogue_index.c), which also builds the result items. MariaDB returns only the
+ * versions that match the text, with their relevance. Over 10,000 generated micro-credentials
+ * (bench/generate.sh), a search without text that misses the response cache took about 3 ms
+ * instead of 90 to 140 ms, one at a time, because it no longer reads every published version.
  *
  * A whole JSON response is cached per process (catalogue_cache.c) under the catalogue
  * generation, read with one primary-key lookup per request, and the normalised request.
@@ -408,8 +408,8 @@ static int filters_parse_or_reply(struct req *r, struct filters *f)
 
 /*
  * A search runs over the in-process index of the published catalogue (catalogue_index.c), built
- * at the catalogue generation that the request read. MariaDB returns only the versions whose text
- * matches, with their relevance; filters, facet counts, sorting and paging are done here.
+ * at the catalogue generation that the request read or later. MariaDB returns only the versions
+ * whose text matches, with their relevance. Filters, facet counts, sorting and paging run here.
  */
 
 /* Facet of each index dimension, and the filter bit of each dimension in a failure mask. */
@@ -724,47 +724,67 @@ static void json_set_cell(json_t *obj, const char *key, const struct db_result *
 	json_object_set_new(obj, key, s ? json_string(s) : json_null());
 }
 
-static json_t *item_json(const struct db_result *res, size_t row, const char *lang)
+/* Returns the row of index->translations of entry e in language, or -1. */
+static long translation_row(const struct catalogue_index *index, const struct catalogue_entry *e,
+    const char *language)
 {
-	json_t *item = json_object();
-	const char *eqf = db_cell(res, row, I_EQF);
-	const char *ects = db_cell(res, row, I_ECTS);
-	enum mc_text_source source = mc_text_source_pick(db_cell(res, row, I_LANGUAGE), lang,
-	    db_cell(res, row, I_REQUESTED_TITLE) != NULL, db_cell(res, row, I_ENGLISH_TITLE) != NULL);
-	int title = I_TITLE, summary = I_SUMMARY;
-	const char *language = db_cell(res, row, I_LANGUAGE);
-
-	if (source == MC_TEXT_REQUESTED) {
-		title = I_REQUESTED_TITLE;
-		summary = I_REQUESTED_SUMMARY;
-		language = lang;
-	} else if (source == MC_TEXT_ENGLISH) {
-		title = I_ENGLISH_TITLE;
-		summary = I_ENGLISH_SUMMARY;
-		language = "en";
+	for (uint32_t k = 0; k < e->translations_count; k++) {
+		size_t row = e->translations_first + k;
+		if (strcmp(db_cell(&index->translations, row, CT_LANGUAGE), language) == 0)
+			return (long)row;
 	}
-	json_object_set_new(item, "id", json_integer(db_cell_int(res, row, I_ID)));
-	json_object_set_new(item, "version", json_integer(db_cell_int(res, row, I_VERSION)));
-	json_set_cell(item, "title", res, row, title);
-	json_set_cell(item, "summary", res, row, summary);
+	return -1;
+}
+
+/*
+ * Returns the result item of the entry at position in the reader's language lang, built from the
+ * index alone. New reference.
+ */
+static json_t *item_json_indexed(const struct catalogue_index *index, size_t position,
+    const char *lang)
+{
+	const struct catalogue_entry *e = &index->entries[position];
+	const struct db_result *res = &index->rows, *text = res;
+	size_t row = e->title_rank, text_row = row;
+	int title = CX_TITLE, summary = CX_SUMMARY;
+	const char *language = db_cell(res, row, CX_LANGUAGE);
+	const char *eqf = db_cell(res, row, CX_EQF);
+	const char *ects = db_cell(res, row, CX_ECTS);
+	long requested = translation_row(index, e, lang);
+	long english = translation_row(index, e, "en");
+	enum mc_text_source source = mc_text_source_pick(language, lang, requested >= 0, english >= 0);
+
+	if (source == MC_TEXT_REQUESTED || source == MC_TEXT_ENGLISH) {
+		text = &index->translations;
+		text_row = (size_t)(source == MC_TEXT_REQUESTED ? requested : english);
+		title = CT_TITLE;
+		summary = CT_SUMMARY;
+		language = source == MC_TEXT_REQUESTED ? lang : "en";
+	}
+
+	json_t *item = json_object();
+	json_object_set_new(item, "id", json_integer(e->microcredential_id));
+	json_object_set_new(item, "version", json_integer(db_cell_int(res, row, CX_VERSION)));
+	json_set_cell(item, "title", text, text_row, title);
+	json_set_cell(item, "summary", text, text_row, summary);
 	json_object_set_new(item, "eqf_level", eqf ? json_integer(strtoll(eqf, NULL, 10)) : json_null());
-	json_object_set_new(item, "workload_hours", json_integer(db_cell_int(res, row, I_HOURS)));
+	json_object_set_new(item, "workload_hours", json_integer(db_cell_int(res, row, CX_HOURS)));
 	json_object_set_new(item, "ects_credits", ects ? json_real(strtod(ects, NULL)) : json_null());
 	json_object_set_new(item, "language", json_string(language));
-	json_set_cell(item, "participation_form", res, row, I_PARTICIPATION);
-	json_t *delivery = json_loads(db_cell(res, row, I_DELIVERY_LANGUAGES), 0, NULL);
+	json_set_cell(item, "participation_form", res, row, CX_PARTICIPATION);
+	json_t *delivery = json_loads(db_cell(res, row, CX_DELIVERY_LANGUAGES), 0, NULL);
 	json_object_set_new(item, "delivery_languages", json_is_array(delivery) ? delivery : json_array());
 	if (!json_is_array(delivery))
 		json_decref(delivery);
-	json_set_time(item, "published_at", "published_on", db_cell(res, row, I_PUBLISHED_AT));
+	json_set_time(item, "published_at", "published_on", db_cell(res, row, CX_PUBLISHED_AT));
 	json_object_set_new(item, "promoting_organisation",
-	    json_pack("{s:I, s:s?, s:s?}", "id", (json_int_t)db_cell_int(res, row, I_ORG_ID), "name",
-		db_cell(res, row, I_ORG_NAME), "country", db_cell(res, row, I_ORG_COUNTRY)));
+	    json_pack("{s:I, s:s?, s:s?}", "id", (json_int_t)db_cell_int(res, row, CX_ORG_ID), "name",
+		db_cell(res, row, CX_ORG_NAME), "country", db_cell(res, row, CX_COUNTRY)));
 	return item;
 }
 
 /*
- * Runs the page query for count results of s from offset, in order, and returns its result in
+ * Runs the CSV's query for count results of s from offset, in order, and returns its result in
  * *res. The version ids go in as a JSON array read by JSON_TABLE, the first table of the join. So
  * a plain filesort by position orders the rows, and no statement sorts rows with a TEXT column
  * through an internal temporary table. MariaDB 10.11 keeps such tables in Aria, and in the
@@ -1042,7 +1062,6 @@ void handle_microcredentials_list(struct req *r)
 	struct filters f = { 0 };
 	long long page, per_page;
 	char lang[3];
-	struct db_result rows = { 0 };
 	struct selection selection = { 0 };
 	json_t *items = json_array();
 	json_t *facets = NULL;
@@ -1075,15 +1094,11 @@ void handle_microcredentials_list(struct req *r)
 	facets = catalogue_facets(&selection);
 	counted = monotonic_ms();
 	size_t offset = (size_t)((page - 1) * per_page);
-	if (offset < selection.result_count) {
-		if (catalogue_rows(r->w, &selection, lang, offset, (size_t)per_page, &rows) != 0)
-			goto db_error;
-		for (size_t row = 0; row < rows.rows; row++)
-			json_array_append_new(items, item_json(&rows, row, lang));
-	}
+	for (size_t i = offset; i < selection.result_count && i < offset + (size_t)per_page; i++)
+		json_array_append_new(items, item_json_indexed(selection.index, selection.results[i], lang));
 	fetched = monotonic_ms();
 	log_event(LOG_DEBUG, r->request_id, "event=catalogue_search_timing select_ms=%.2f"
-	    " facets_ms=%.2f rows_ms=%.2f results=%zu", selected - started, counted - selected,
+	    " facets_ms=%.2f items_ms=%.2f results=%zu", selected - started, counted - selected,
 	    fetched - counted, selection.result_count);
 
 	reply_json(r, 200, json_pack("{s:o, s:I, s:I, s:I, s:o}", "items", items, "page",
@@ -1104,7 +1119,6 @@ out:
 		catalogue_cache_computed(generation, key.data);
 	json_decref(items);
 	json_decref(facets);
-	db_result_free(&rows);
 	selection_free(&selection);
 	filters_free(&f);
 	buf_free(&key);

@@ -1,11 +1,13 @@
 /*
- * catalogue_index.c: an in-process index of the published catalogue's filter columns.
+ * catalogue_index.c: an in-process index of the published catalogue.
  *
- * A search that misses the response cache filters, counts facets, sorts and pages in C over this
- * index, and queries MariaDB only for the versions that match the free text and for the columns of
- * the one page it returns. The index holds one small record per published version, about 10,000
- * for the generated benchmark data, and is rebuilt from the database when the catalogue
- * generation (sql/100_catalogue_generation.sql) moves past the generation it was built at.
+ * A search that misses the response cache filters, counts facets, sorts, pages and builds its
+ * result items in C over this index, and queries MariaDB only for the versions that match the
+ * free text. The index contains one record per published version with the columns of the filters
+ * and of a result item, and the translations of those versions. It is rebuilt from the database
+ * when the catalogue generation (sql/100_catalogue_generation.sql) moves past the generation it
+ * was built at. NOTE: for the 10,000 generated micro-credentials of bench/generate.sh the index is
+ * an estimated 10 MiB per process (mostly titles and summaries), twice that during a rebuild.
  *
  * One index is current at a time. Readers share it read-only and hold a reference while they
  * use it, so a rebuild never frees an index under a reader: the old one goes when its last
@@ -100,22 +102,28 @@ static void values_free(struct catalogue_values *values)
 
 /* ---- Building ---- */
 
-/* Columns of the build query, in order. */
-enum index_column { X_VERSION_ID, X_MC_ID, X_EQF, X_HOURS, X_PARTICIPATION, X_ORG_ID, X_COUNTRY,
-	X_DELIVERY_LANGUAGES, X_ESCO, X_PUBLISHED_AT };
-
 /*
- * Published versions in title order. STRAIGHT_JOIN keeps the versions as the first table, so
- * MariaDB sorts them with a filesort and needs no internal temporary table.
+ * Published versions in title order, with the columns of the filters and of a result item (enum
+ * catalogue_index_column). STRAIGHT_JOIN keeps the versions as the first table, so MariaDB sorts
+ * them with a filesort and needs no internal temporary table.
  */
 static const char index_rows_sql[] =
     "SELECT STRAIGHT_JOIN v.id, m.id, v.eqf_level, v.workload_hours, v.participation_form, o.id,"
-    " o.country, v.delivery_languages, v.esco_occupations, v.published_at"
+    " o.country, v.delivery_languages, v.esco_occupations, v.published_at, v.title, v.summary,"
+    " v.ects_credits, v.language, o.name, v.version"
     " FROM microcredential_versions AS v"
     " JOIN microcredentials AS m ON m.id = v.microcredential_id"
     " JOIN organisations AS o ON o.id = m.promoting_organisation_id"
     " WHERE v.status = 'published'"
     " ORDER BY v.title, m.id";
+
+/* Translations of the published versions (enum catalogue_translation_column), by primary key. */
+static const char index_translations_sql[] =
+    "SELECT STRAIGHT_JOIN t.version_id, t.language, t.title, t.summary"
+    " FROM microcredential_translations AS t"
+    " JOIN microcredential_versions AS v ON v.id = t.version_id"
+    " WHERE v.status = 'published'"
+    " ORDER BY t.version_id, t.language";
 
 /* Adds the strings of the JSON array text to the multi-value list, each distinct one once. */
 static void entry_add_array(struct catalogue_index *index, enum catalogue_dimension dimension,
@@ -200,7 +208,7 @@ static void index_sort_orders(struct catalogue_index *index, const struct db_res
 		const struct catalogue_entry *e = &index->entries[i];
 		keys[i] = (struct order_key){
 			.position = (uint32_t)i,
-			.published_at = db_cell(res, e->title_rank, X_PUBLISHED_AT),
+			.published_at = db_cell(res, e->title_rank, CX_PUBLISHED_AT),
 			.microcredential_id = e->microcredential_id,
 			.workload_hours = e->workload_hours,
 			.title_rank = e->title_rank,
@@ -224,22 +232,22 @@ static void index_fill(struct catalogue_index *index, const struct db_result *re
 	index->entries = xcalloc(res->rows ? res->rows : 1, sizeof index->entries[0]);
 	for (size_t row = 0; row < res->rows; row++) {
 		struct catalogue_entry *e = &index->entries[row];
-		long long hours = db_cell_int(res, row, X_HOURS);
+		long long hours = db_cell_int(res, row, CX_HOURS);
 
-		e->version_id = db_cell_int(res, row, X_VERSION_ID);
-		e->microcredential_id = db_cell_int(res, row, X_MC_ID);
+		e->version_id = db_cell_int(res, row, CX_VERSION_ID);
+		e->microcredential_id = db_cell_int(res, row, CX_MC_ID);
 		e->workload_hours = hours > 0 ? (uint32_t)hours : 0;
 		e->title_rank = (uint32_t)row;
-		e->value[CD_EQF] = values_intern(&index->values[CD_EQF], db_cell(res, row, X_EQF));
+		e->value[CD_EQF] = values_intern(&index->values[CD_EQF], db_cell(res, row, CX_EQF));
 		e->value[CD_PARTICIPATION] = values_intern(&index->values[CD_PARTICIPATION],
-		    db_cell(res, row, X_PARTICIPATION));
+		    db_cell(res, row, CX_PARTICIPATION));
 		e->value[CD_ORGANISATION] = values_intern(&index->values[CD_ORGANISATION],
-		    db_cell(res, row, X_ORG_ID));
+		    db_cell(res, row, CX_ORG_ID));
 		e->value[CD_COUNTRY] = values_intern(&index->values[CD_COUNTRY],
-		    db_cell(res, row, X_COUNTRY));
-		entry_add_array(index, CD_LANGUAGE, db_cell(res, row, X_DELIVERY_LANGUAGES),
+		    db_cell(res, row, CX_COUNTRY));
+		entry_add_array(index, CD_LANGUAGE, db_cell(res, row, CX_DELIVERY_LANGUAGES),
 		    &e->languages_first, &e->languages_count);
-		entry_add_array(index, CD_ESCO, db_cell(res, row, X_ESCO), &e->occupations_first,
+		entry_add_array(index, CD_ESCO, db_cell(res, row, CX_ESCO), &e->occupations_first,
 		    &e->occupations_count);
 	}
 
@@ -248,6 +256,24 @@ static void index_fill(struct catalogue_index *index, const struct db_result *re
 	for (size_t i = 0; i < index->count; i++)
 		index->by_title[index->entries[i].title_rank] = (uint32_t)i;
 	index_sort_orders(index, res);
+}
+
+/* Points each entry at its rows of index->translations; both are sorted by version id. */
+static void index_link_translations(struct catalogue_index *index)
+{
+	const struct db_result *t = &index->translations;
+	size_t row = 0;
+
+	for (size_t i = 0; i < index->count; i++) {
+		struct catalogue_entry *e = &index->entries[i];
+
+		while (row < t->rows && db_cell_int(t, row, CT_VERSION_ID) < e->version_id)
+			row++;
+		e->translations_first = (uint32_t)row;
+		while (row < t->rows && db_cell_int(t, row, CT_VERSION_ID) == e->version_id)
+			row++;
+		e->translations_count = (uint32_t)(row - e->translations_first);
+	}
 }
 
 static struct catalogue_text_cache *text_cache_new(void);
@@ -266,31 +292,46 @@ static void index_free(struct catalogue_index *index)
 	free(index->by_workload);
 	db_result_free(&index->organisations);
 	db_result_free(&index->occupations);
+	db_result_free(&index->rows);
+	db_result_free(&index->translations);
 	text_cache_free(index->text_cache);
 	free(index);
 }
 
-/* Reads the published catalogue into a new index, or returns NULL when a query failed. */
-static struct catalogue_index *index_build(struct worker *w, unsigned long long generation)
+/*
+ * Reads the published catalogue into a new index, or returns NULL when a query failed. All reads
+ * run in one transaction, so the index is one consistent snapshot, labelled with the generation
+ * read in it, which is never older than the generation that the caller read before.
+ */
+static struct catalogue_index *index_build(struct worker *w)
 {
 	struct catalogue_index *index = xcalloc(1, sizeof *index);
-	struct db_result rows = { 0 };
+	struct db_result generation = { 0 };
+	bool own_transaction = !db_in_transaction(w);
 
 	for (size_t d = 0; d < CD_COUNT; d++)
 		index->values[d].null_index = -1;
 	index->text_cache = text_cache_new();
-	index->generation = generation;
-	if (db_query(w, index_rows_sql, NULL, 0, &rows) != 0 ||
+	if ((own_transaction && db_begin(w) != 0) ||
+	    db_query(w, "SELECT generation FROM catalogue_generation WHERE id = 1", NULL, 0,
+		&generation) != 0 ||
+	    db_query(w, index_rows_sql, NULL, 0, &index->rows) != 0 ||
+	    db_query(w, index_translations_sql, NULL, 0, &index->translations) != 0 ||
 	    db_query(w, "SELECT id, name FROM organisations ORDER BY name", NULL, 0,
 		&index->organisations) != 0 ||
 	    db_query(w, "SELECT uri, label FROM esco_occupations ORDER BY label, uri", NULL, 0,
-		&index->occupations) != 0) {
-		db_result_free(&rows);
+		&index->occupations) != 0 ||
+	    (own_transaction && db_commit(w) != 0)) {
+		if (own_transaction && db_in_transaction(w))
+			db_rollback(w);
+		db_result_free(&generation);
 		index_free(index);
 		return NULL;
 	}
-	index_fill(index, &rows);
-	db_result_free(&rows);
+	index->generation = generation.rows == 1 ? (unsigned long long)db_cell_int(&generation, 0, 0) : 0;
+	db_result_free(&generation);
+	index_fill(index, &index->rows);
+	index_link_translations(index);
 	return index;
 }
 
@@ -319,7 +360,7 @@ struct catalogue_index *catalogue_index_acquire(struct worker *w, unsigned long 
 
 	/* Generation 0 means the generation row is missing: build an index for this request alone. */
 	if (generation == 0) {
-		index = index_build(w, 0);
+		index = index_build(w);
 		if (index)
 			index->refs = 1;
 		return index;
@@ -335,7 +376,7 @@ struct catalogue_index *catalogue_index_acquire(struct worker *w, unsigned long 
 	index_building = true;
 	pthread_mutex_unlock(&index_lock);
 
-	struct catalogue_index *built = index_build(w, generation);
+	struct catalogue_index *built = index_build(w);
 	if (built)
 		log_event(LOG_INFO, NULL, "event=catalogue_index_built generation=%llu versions=%zu",
 		    generation, built->count);
@@ -396,7 +437,7 @@ long catalogue_index_find(const struct catalogue_index *index, long long version
 
 /*
  * Each index keeps the text matches of its last CATALOGUE_TEXT_MATCHES_MAX distinct searches, so
- * that paging, sorting and filtering the results of one search word ask MariaDB nothing. An entry
+ * that paging, sorting and filtering the results of one search send no query to MariaDB. An entry
  * stores the matching positions alone, a few KiB for a search that matches hundreds of versions.
  */
 struct catalogue_text_match {

@@ -927,6 +927,12 @@ struct catalogue_values {
 	uint32_t *table;                           /* open-addressing hash of items, owned */
 	size_t slots;
 };
+/* Columns of catalogue_index.rows, one row per published version in title order. */
+enum catalogue_index_column { CX_VERSION_ID, CX_MC_ID, CX_EQF, CX_HOURS, CX_PARTICIPATION,
+	CX_ORG_ID, CX_COUNTRY, CX_DELIVERY_LANGUAGES, CX_ESCO, CX_PUBLISHED_AT, CX_TITLE, CX_SUMMARY,
+	CX_ECTS, CX_LANGUAGE, CX_ORG_NAME, CX_VERSION };
+/* Columns of catalogue_index.translations. */
+enum catalogue_translation_column { CT_VERSION_ID, CT_LANGUAGE, CT_TITLE, CT_SUMMARY };
 /* One published version. value[] indexes the values of the single-valued dimensions. */
 struct catalogue_entry {
 	long long version_id;
@@ -936,6 +942,7 @@ struct catalogue_entry {
 	uint32_t value[CD_COUNT];                  /* unused for CD_LANGUAGE and CD_ESCO */
 	uint32_t languages_first, languages_count; /* delivery languages in multi[] */
 	uint32_t occupations_first, occupations_count; /* ESCO occupations in multi[] */
+	uint32_t translations_first, translations_count; /* rows of index->translations */
 };
 struct catalogue_index {
 	unsigned long long generation;             /* the catalogue generation it was built at */
@@ -949,6 +956,8 @@ struct catalogue_index {
 	struct catalogue_values values[CD_COUNT];
 	struct db_result organisations;            /* (id, name) ORDER BY name */
 	struct db_result occupations;              /* (uri, label) ORDER BY label, uri */
+	struct db_result rows;                     /* row title_rank: the columns of an entry */
+	struct db_result translations;             /* translations of the entries, by version id */
 	int refs;                                  /* guarded by the index's lock */
 	struct catalogue_text_cache *text_cache;   /* owned, private to catalogue_index.c */
 };
