@@ -408,15 +408,6 @@ void catalogue_index_release(struct catalogue_index *index)
 		index_free(index);
 }
 
-void catalogue_index_clear(void)
-{
-	pthread_mutex_lock(&index_lock);
-	if (current_index && --current_index->refs == 0)
-		index_free(current_index);
-	current_index = NULL;
-	pthread_mutex_unlock(&index_lock);
-}
-
 long catalogue_index_find(const struct catalogue_index *index, long long version_id)
 {
 	size_t low = 0, high = index->count;

@@ -967,7 +967,6 @@ struct catalogue_index {
  */
 struct catalogue_index *catalogue_index_acquire(struct worker *w, unsigned long long generation);
 void catalogue_index_release(struct catalogue_index *index);
-void catalogue_index_clear(void);
 /* Returns the position of version_id in index->entries, or -1. */
 long catalogue_index_find(const struct catalogue_index *index, long long version_id);
 /* Returns the index of value (NULL: SQL NULL) in values, or -1 when no entry has it. */
