@@ -896,7 +896,9 @@ static json_t *facet_values_json(struct facet_values *values, bool integer)
 {
 	json_t *out = json_array();
 
-	qsort(values->items, values->len, sizeof values->items[0], facet_value_compare);
+	/* An empty facet has no items array, and qsort must not get NULL. */
+	if (values->len)
+		qsort(values->items, values->len, sizeof values->items[0], facet_value_compare);
 	for (size_t i = 0; i < values->len; i++) {
 		const struct facet_value *v = &values->items[i];
 		json_t *entry = json_object();

@@ -164,7 +164,7 @@ describe('catalogue freshness', () => {
     assert.equal((await search({ q: marker, eqf: '4' })).total, 0);
   });
 
-  // Searches without text are answered from the backend's in-process index of the published
+  // Searches without text are served from the backend's in-process index of the published
   // catalogue, which is rebuilt when the catalogue generation moves on.
   test('filter-only search follows lifecycle', async () => {
     const marker = `zw${randomToken(10)}`;
