@@ -8,7 +8,9 @@
 #   (d) GET /api/v1/microcredentials, 50 searches with filters, sort orders and pages drawn at
 #       random (bench/search.lua), most of them served from the backend's response cache after
 #       the warm-up,
-#   (e) the same searches made unique, so the cache never serves them, on one connection.
+#   (e) the same searches made unique, so the cache never serves them, on one connection,
+#   (f) searches drawn from random combinations of words, filters, sort orders and pages, most of
+#       them distinct, so most miss the cache (bench/search.lua with BENCH_SEARCH_MIX=distinct).
 # The static file is the reference: each rate is also given as a percentage of (a), measured in the
 # same run on the same machine. wrk runs on the same cores as the stack, so every figure includes
 # wrk's own CPU use.
@@ -33,6 +35,8 @@
 #                             600 for the 10-minute soak)
 #   BENCH_BULK_ROWS           certificates issued through one bulk job by bench/bulk.sh at the
 #                             end (10000; 0 skips it)
+#   BENCH_SEARCH_ONLY         yes: run and record only the catalogue search rows (d), (e) and
+#                             (f), under a minute with the defaults; no (default)
 #
 # shellcheck disable=SC2016 # backquotes in single-quoted text are Markdown code spans
 set -eu
@@ -170,7 +174,72 @@ run_wrk() {
 	sleep 1
 }
 
+# Prints one row of the search table from the search-percentile and search-errors lines that
+# bench/search.lua writes: label $1, connections $2, results of run $3.
+search_row() {
+	awk -v label="$1" -v connections="$2" '
+	$1 == "search-percentile" { p[$2] = $3 }
+	$1 == "search-errors" { errors = $2 }
+	$1 == "search-distinct-share" { share = $2 }
+	/^Requests\/sec:/ { rate = $2 }
+	END {
+		if (share != "")
+			label = label sprintf(" (%.0f %% of requests distinct)", 100 * share)
+		printf "| %s | %d | %.0f | %.2f | %.2f | %.2f | %d |\n", label, connections, rate, p[50], p[95], p[99], errors
+	}
+	' "$work/$3.txt"
+}
+# Runs the catalogue search rows (d), (e) and (f).
+run_search_rows() {
+	run_wrk search --connections "$search_connections" --script "$BENCH_DIR/search.lua" "$base"
+	# One request at a time, each with a cache key never used before.
+	BENCH_SEARCH_UNIQUE=yes wrk --threads 1 --connections 1 --duration "${seconds}s" --timeout 5s --latency \
+		--header 'X-MIC-Bench: 1' --script "$BENCH_DIR/search.lua" "$base" >"$work/search-miss.txt"
+	cat "$work/search-miss.txt"
+	echo
+	BENCH_SEARCH_MIX=distinct run_wrk search-distinct --connections "$search_connections" \
+		--script "$BENCH_DIR/search.lua" "$base"
+}
+
+# Prints the search table of the runs of run_search_rows.
+print_search_table() {
+	echo '| catalogue search | connections | requests/s | p50 ms | p95 ms | p99 ms | errors |'
+	echo '|---|--:|--:|--:|--:|--:|--:|'
+	search_row '50 searches with filters and pages, mostly cached' "$search_connections" search
+	search_row 'the same, each request unique (never cached), sequential' 1 search-miss
+	search_row 'random words, filters, sort orders and pages' "$search_connections" search-distinct
+}
+
 load_before=$(cut -d ' ' -f 1-3 /proc/loadavg)
+if [ "${BENCH_SEARCH_ONLY:-no}" = yes ]; then
+	echo "Benchmarking the catalogue search of $base: $seconds s per run, $threads wrk threads"
+	run_search_rows
+	commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null) || commit='before the first commit'
+	if [ -n "$(git -C "$ROOT" status --porcelain 2>/dev/null | head -n 1)" ]; then
+		commit="$commit (uncommitted changes)"
+	fi
+	record=$(
+		echo "## $(date -u '+%Y-%m-%d %H:%M UTC'), $commit: catalogue search only"
+		echo
+		echo "Machine: $(nproc 2>/dev/null || echo unknown) cores (nproc), $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1). wrk $(wrk --version 2>&1 | awk 'NR == 1 { print $2 }'), $threads threads, $seconds s per row after a $warmup_seconds s warm-up, on the same machine as the stack, which other people's builds and tests share."
+		echo
+		print_search_table
+		echo
+		echo "Load average (1, 5, 15 minutes) before the runs: $load_before; after: $(cut -d ' ' -f 1-3 /proc/loadavg)."
+		echo
+		echo "Database: $(mariadb_query 'SELECT COUNT(*) FROM microcredentials') micro-credentials."
+	)
+	echo
+	printf '%s\n' "$record"
+	{
+		echo
+		printf '%s\n' "$record"
+	} >>"$output"
+	echo
+	echo "Appended to $output"
+	exit 0
+fi
+
 echo "Benchmarking $base: $seconds s per run, $threads wrk threads, ids from $id_count certificates"
 echo
 run_wrk static --connections "$connections" "$base/bench-static.txt"
@@ -178,12 +247,7 @@ BENCH_IDS=$ids_file BENCH_PREFIX=/api/v1/verify/ \
 	run_wrk verify-api --connections "$connections" --script "$BENCH_DIR/verify.lua" "$base"
 BENCH_IDS=$ids_file BENCH_PREFIX=/v/ \
 	run_wrk verify-page --connections "$connections" --script "$BENCH_DIR/verify.lua" "$base"
-run_wrk search --connections "$search_connections" --script "$BENCH_DIR/search.lua" "$base"
-# One request at a time, each with a cache key never used before.
-BENCH_SEARCH_UNIQUE=yes wrk --threads 1 --connections 1 --duration "${seconds}s" --timeout 5s --latency \
-	--header 'X-MIC-Bench: 1' --script "$BENCH_DIR/search.lua" "$base" >"$work/search-miss.txt"
-cat "$work/search-miss.txt"
-echo
+run_search_rows
 
 # Sign-in and issuing, as the demo coordinator. Every sign-in makes a session row, every issue a
 # certificate; the rows stay in the benchmark database.
@@ -291,22 +355,7 @@ table=$(
 	table_row "soak: \`GET /v/{id}\` for $soak_seconds s" 16 soak-page
 	table_row "soak: \`GET /api/v1/microcredentials\` (bench/search.lua) for $soak_seconds s" 8 soak-search
 )
-# Prints one row of the search table from the search-percentile and search-errors lines that
-# bench/search.lua writes: label $1, connections $2, results of run $3.
-search_row() {
-	awk -v label="$1" -v connections="$2" '
-	$1 == "search-percentile" { p[$2] = $3 }
-	$1 == "search-errors" { errors = $2 }
-	/^Requests\/sec:/ { rate = $2 }
-	END { printf "| %s | %d | %.0f | %.2f | %.2f | %.2f | %d |\n", label, connections, rate, p[50], p[95], p[99], errors }
-	' "$work/$3.txt"
-}
-search_table=$(
-	echo '| catalogue search | connections | requests/s | p50 ms | p95 ms | p99 ms | errors |'
-	echo '|---|--:|--:|--:|--:|--:|--:|'
-	search_row '50 searches with filters and pages, mostly cached' "$search_connections" search
-	search_row 'the same, each request unique (never cached), sequential' 1 search-miss
-)
+search_table=$(print_search_table)
 rss_line=$(awk -v before="$(sum_words "$rss_before")" -v after="$(sum_words "$rss_after")" \
 	-v each_before="$rss_before" -v each_after="$rss_after" -v seconds="$soak_seconds" 'BEGIN {
 	printf "Backend memory (VmRSS of the two mic-server instances, summed): %d KiB before (%s) and %d KiB after (%s) %d s of mixed verification and search load (the soak rows), a change of %+.1f %%.", before, each_before, after, each_after, seconds, 100 * (after - before) / before }')

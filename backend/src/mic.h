@@ -926,4 +926,70 @@ void catalogue_cache_put(unsigned long long generation, const char *key, const c
     size_t body_len);
 void catalogue_cache_clear(void);
 
+/* catalogue_index.c: in-process index of the published catalogue, rebuilt per generation. */
+/* Facet dimensions of the index, each with its own table of distinct values. */
+enum catalogue_dimension { CD_EQF, CD_PARTICIPATION, CD_LANGUAGE, CD_COUNTRY, CD_ORGANISATION,
+	CD_ESCO, CD_COUNT };
+/* Distinct values of one dimension as the database returns them; NULL stands for SQL NULL. */
+struct catalogue_values {
+	char **items;                              /* owned */
+	size_t len, cap;
+	int32_t null_index;                        /* index of NULL in items, or -1 */
+	uint32_t *table;                           /* open-addressing hash of items, owned */
+	size_t slots;
+};
+/* Columns of catalogue_index.rows, one row per published version in title order. */
+enum catalogue_index_column { CX_VERSION_ID, CX_MC_ID, CX_EQF, CX_HOURS, CX_PARTICIPATION,
+	CX_ORG_ID, CX_COUNTRY, CX_DELIVERY_LANGUAGES, CX_ESCO, CX_PUBLISHED_AT, CX_TITLE, CX_SUMMARY,
+	CX_ECTS, CX_LANGUAGE, CX_ORG_NAME, CX_VERSION };
+/* Columns of catalogue_index.translations. */
+enum catalogue_translation_column { CT_VERSION_ID, CT_LANGUAGE, CT_TITLE, CT_SUMMARY };
+/* One published version. value[] indexes the values of the single-valued dimensions. */
+struct catalogue_entry {
+	long long version_id;
+	long long microcredential_id;
+	uint32_t workload_hours;
+	uint32_t title_rank;                       /* position in ORDER BY title, m.id */
+	uint32_t value[CD_COUNT];                  /* unused for CD_LANGUAGE and CD_ESCO */
+	uint32_t languages_first, languages_count; /* delivery languages in multi[] */
+	uint32_t occupations_first, occupations_count; /* ESCO occupations in multi[] */
+	uint32_t translations_first, translations_count; /* rows of index->translations */
+};
+struct catalogue_index {
+	unsigned long long generation;             /* the catalogue generation it was built at */
+	struct catalogue_entry *entries;           /* sorted by version_id */
+	size_t count;
+	uint32_t *by_title;                        /* entry positions: ORDER BY title, m.id */
+	uint32_t *by_newest;                       /* ORDER BY published_at DESC, m.id DESC */
+	uint32_t *by_workload;                     /* ORDER BY workload_hours, title, m.id */
+	uint32_t *multi;                           /* value indexes of the multi-valued dimensions */
+	size_t multi_len, multi_cap;
+	struct catalogue_values values[CD_COUNT];
+	struct db_result organisations;            /* (id, name) ORDER BY name */
+	struct db_result occupations;              /* (uri, label) ORDER BY label, uri */
+	struct db_result rows;                     /* row title_rank: the columns of an entry */
+	struct db_result translations;             /* translations of the entries, by version id */
+	int refs;                                  /* guarded by the index's lock */
+	struct catalogue_text_cache *text_cache;   /* owned, private to catalogue_index.c */
+};
+/*
+ * Returns the index of the published catalogue at generation or later, with a reference that
+ * the caller gives back with catalogue_index_release, or NULL when a query failed.
+ */
+struct catalogue_index *catalogue_index_acquire(struct worker *w, unsigned long long generation);
+void catalogue_index_release(struct catalogue_index *index);
+/* Returns the position of version_id in index->entries, or -1. */
+long catalogue_index_find(const struct catalogue_index *index, long long version_id);
+/* Returns the index of value (NULL: SQL NULL) in values, or -1 when no entry has it. */
+int32_t catalogue_values_find(const struct catalogue_values *values, const char *value);
+/*
+ * Sets match[position] (and relevance[position] when relevance is not NULL) of every entry that
+ * the cached text search key matched, and returns true, or returns false when key is not cached.
+ */
+bool catalogue_index_text_get(struct catalogue_index *index, const char *key, unsigned char *match,
+    double *relevance);
+/* Caches the text matches of key: match per entry, relevance per entry or NULL. */
+void catalogue_index_text_put(struct catalogue_index *index, const char *key,
+    const unsigned char *match, const double *relevance);
+
 #endif

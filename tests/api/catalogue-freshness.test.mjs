@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 
-import { Client, createUser, organisationId, QUALITY_CRITERIA, randomToken, signedInClient } from '../lib/stack.mjs';
+import { Client, createUser, organisationId, QUALITY_CRITERIA, randomToken, signedInClient, sql, sqlString } from '../lib/stack.mjs';
 
 const OCCUPATION_CARPENTER = 'http://data.europa.eu/esco/occupation/2a22ff9e-de3b-408d-b312-5034896cc4f4';
 const anonymous = new Client();
@@ -74,8 +74,8 @@ describe('catalogue freshness', () => {
   });
 
   /** Takes the working version of micro-credential id through review and publishes it. */
-  async function publish(id) {
-    let response = await editor.post(`/api/v1/microcredentials/${id}/submit`);
+  async function publish(id, submitter = editor) {
+    let response = await submitter.post(`/api/v1/microcredentials/${id}/submit`);
     assert.equal(response.status, 200, response.text);
     response = await coordinator.post(`/api/v1/microcredentials/${id}/reviewers`, { reviewer_ids: reviewers.map((r) => r.id) });
     assert.equal(response.status, 200, response.text);
@@ -153,6 +153,76 @@ describe('catalogue freshness', () => {
     assert.deepEqual(afterRetire.facets.eqf, []);
     assert.deepEqual(afterRetire.facets.organisation, []);
     assert.equal((await search({ q: marker, eqf: '4' })).total, 0);
+  });
+
+  // Searches without text are served from the backend's in-process index of the published
+  // catalogue, which is rebuilt when the catalogue generation moves on.
+  test('filter-only search follows lifecycle', async () => {
+    const marker = `zw${randomToken(10)}`;
+    const created = await editor.post('/api/v1/microcredentials', draftBody(marker));
+    assert.equal(created.status, 201, created.text);
+    const id = created.json.id;
+    const level3 = { organisation: String(cetem), eqf: '3', participation: 'onsite', esco: OCCUPATION_CARPENTER, sort: 'newest', per_page: '100' };
+    const level4 = { ...level3, eqf: '4', participation: 'blended' };
+    const ids = (result) => result.items.map((item) => item.id);
+
+    assert.ok(!ids(await search(level3)).includes(id));
+    await publish(id);
+    const published = await search(level3);
+    assert.ok(ids(published).includes(id));
+    assert.ok(facetCount(published.facets.eqf, 3) >= 1);
+    assert.ok(!ids(await search(level4)).includes(id));
+
+    // Words of fewer than three letters are matched with LIKE on title and summary.
+    assert.equal((await search({ q: `${marker} cu` })).total, 1);
+    assert.equal((await search({ q: `${marker} qj` })).total, 0);
+
+    const saved = await editor.request('PUT', `/api/v1/microcredentials/${id}/draft`, {
+      json: draftBody(marker, { eqf_level: 4, workload_hours: 50, participation_form: 'blended' }),
+      csrf: true,
+    });
+    assert.equal(saved.status, 200, saved.text);
+    await publish(id);
+    assert.ok(!ids(await search(level3)).includes(id));
+    const version2 = (await search(level4)).items.find((item) => item.id === id);
+    assert.equal(version2.version, 2);
+    assert.equal(version2.workload_hours, 50);
+    const byWorkload = await search({ ...level4, sort: 'workload', min_hours: '50', max_hours: '50' });
+    assert.ok(ids(byWorkload).includes(id));
+    assert.ok(byWorkload.items.every((item) => item.workload_hours === 50));
+
+    const retired = await coordinator.post(`/api/v1/microcredentials/${id}/retire`, { comment: 'No longer offered' });
+    assert.equal(retired.status, 200, retired.text);
+    assert.ok(!ids(await search(level4)).includes(id));
+    assert.ok(!ids(await search(level3)).includes(id));
+  });
+
+  // The promoting organisation's name and country in results and facets come from the index,
+  // so a change to them, made here in SQL as no API route changes them, must rebuild it.
+  test('organisation change follows index', async () => {
+    const marker = `zv${randomToken(10)}`;
+    const shortName = `T${randomToken(8)}`;
+    await sql(`INSERT INTO organisations (name, short_name, type, country) VALUES (${sqlString(`Joinery school ${marker}`)}, ${sqlString(shortName)}, 'vet_provider', 'FI')`);
+    const organisation = await organisationId(shortName);
+    const ownEditor = await signedInClient(await createUser({ role: 'editor', organisationShortName: shortName }));
+    const created = await ownEditor.post('/api/v1/microcredentials', draftBody(marker));
+    assert.equal(created.status, 201, created.text);
+    await publish(created.json.id, ownEditor);
+
+    const before = await search({ organisation: String(organisation) });
+    assert.equal(before.total, 1);
+    assert.deepEqual(before.items[0].promoting_organisation, { id: organisation, name: `Joinery school ${marker}`, country: 'FI' });
+    assert.deepEqual(before.facets.country, [{ value: 'FI', count: 1 }]);
+    // The organisation facet leaves out its own filter, so it lists every organisation.
+    assert.equal(before.facets.organisation.find((entry) => entry.value === organisation).label, `Joinery school ${marker}`);
+
+    await sql(`UPDATE organisations SET name = ${sqlString(`Carpentry school ${marker}`)}, country = 'IS' WHERE id = ${organisation}`);
+    const after = await search({ organisation: String(organisation) });
+    assert.deepEqual(after.items[0].promoting_organisation, { id: organisation, name: `Carpentry school ${marker}`, country: 'IS' });
+    assert.deepEqual(after.facets.country, [{ value: 'IS', count: 1 }]);
+    assert.equal(after.facets.organisation.find((entry) => entry.value === organisation).label, `Carpentry school ${marker}`);
+    assert.equal((await search({ organisation: String(organisation), country: 'FI' })).total, 0);
+    assert.equal((await search({ organisation: String(organisation), country: 'IS' })).total, 1);
   });
 
   test('reader language with English fallback', async () => {
