@@ -86,13 +86,13 @@ describe('authoring an online assessment in the browser', { timeout: 280000 }, (
       await page.getByText('Save the rules first: until then no paper can be drawn.').waitFor();
 
       // A value out of range comes back from the API under its field, and the focus moves there.
-      const perOutcome = page.getByLabel('Questions drawn per learning outcome (questions)');
+      const perOutcome = page.getByLabel('Questions drawn per learning outcome', { exact: true });
       await perOutcome.fill('25');
       await page.getByLabel('Time limit (minutes)').fill('20');
       await page.getByRole('button', { name: 'Save the rules' }).click();
       await page.getByText('The rules were not saved. Correct the field marked below.').waitFor();
       assert.equal(await perOutcome.getAttribute('aria-invalid'), 'true');
-      assert.match(await page.locator('#rule-questions_per_outcome-error').textContent(), /questions_per_outcome/);
+      assert.match(await page.locator('#rule-questions_per_outcome-error').textContent(), /^The questions drawn per learning outcome must be a whole number from 1 to 20/);
       await page.waitForFunction(() => document.activeElement?.id === 'rule-questions_per_outcome');
       await saveScreenshot(page, 'assessment-authoring-rules-error-phone');
 

@@ -61,7 +61,7 @@ describe('microcredential editor', { timeout: 180000 }, () => {
       const describedBy = await field.getAttribute('aria-describedby');
       assert.match(describedBy || '', /-error/, `${label} points at its error message`);
     }
-    await page.getByText(/^delivery_languages needs at least one language/).waitFor();
+    await page.getByText(/^The list of languages of delivery needs at least one language/).waitFor();
     await saveScreenshot(page, 'editor-missing-fields');
 
     const stored = await api.get(`/api/v1/microcredentials/${id}/versions/1`);

@@ -4,7 +4,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, get, post, request } from '../api.js';
 import { t } from '../i18n/index.js';
-import { errorMessage } from '../errors.js';
+import { errorMessage, readableServerMessage } from '../errors.js';
 import { useApi } from '../hooks.js';
 import { Link, navigate } from '../router.jsx';
 import { Alert, ErrorAlert, Loading } from '../components/common.jsx';
@@ -142,7 +142,8 @@ function parentField(key) {
  */
 function placeErrors(entries, shown) {
   const placed = {};
-  for (const { field, message } of entries) {
+  for (const { field, message: serverMessage } of entries) {
+    const message = readableServerMessage(serverMessage);
     let key = field || '';
     while (key && !shown.has(key)) key = parentField(key);
     placed[key] = placed[key] ? `${placed[key]} ${message}` : message;
