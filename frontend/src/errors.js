@@ -2,9 +2,9 @@ import { ApiError } from './api.js';
 import { has, t } from './i18n/index.js';
 
 /**
- * Rewrites the API's field names in a server message as words a reader knows: a name with a
- * catalogue entry under fieldNames ("holder_name" → "Holder's name"), else the name with its
- * underscores as spaces ("min_hours" → "min hours"). The first letter is made upper case.
+ * Rewrites the API's field names in a server message as plain words. A name with an entry under
+ * fieldNames in the catalogue takes that entry ("holder_name" → "the holder's name"), and any other
+ * name has its underscores replaced by spaces. The message then starts with a capital letter.
  */
 export function readableServerMessage(message) {
   const text = message.replace(/\b[a-z]+(?:_[a-z]+)+\b/g, (name) => (
