@@ -14,48 +14,18 @@ die() {
 	exit 1
 }
 
-for variable in MIC_PORT MIC_VAR MIC_DEMO_ACCOUNTS MIC_DB_SOCKET; do
-	eval "value=\${$variable:-}"
-	[ -n "$value" ] || die "$variable is not set; run the benchmark through ./mic bench"
-done
 rows=${BENCH_BULK_ROWS:-10000}
 case $rows in
 '' | *[!0-9]*) die "BENCH_BULK_ROWS=$rows is not a whole number" ;;
 esac
 [ "$rows" -ge 1 ] && [ "$rows" -le 20000 ] || die "BENCH_BULK_ROWS must be from 1 to 20000, the limit of one file"
 
-base=http://127.0.0.1:$MIC_PORT
-work=$MIC_VAR/bench
-mkdir -p "$work"
-
-local_curl() {
-	curl --noproxy '*' --silent --show-error --max-time 30 "$@"
-}
-
-json_field() {
-	node -e 'const v = JSON.parse(require("fs").readFileSync(0, "utf8"))[process.argv[1]];
-		if (v === undefined) process.exit(1); console.log(v);' "$1"
-}
+BENCH_NAME=bulk
+. "$(dirname -- "$0")/coordinator.sh"
 
 now() {
 	date +%s.%N
 }
-
-email=$(awk '$1 == "coordinator" { print $2 }' "$MIC_DEMO_ACCOUNTS")
-password=$(awk '$1 == "coordinator" { print $3 }' "$MIC_DEMO_ACCOUNTS")
-[ -n "$email" ] && [ -n "$password" ] || die "$MIC_DEMO_ACCOUNTS names no coordinator account"
-microcredential=$(mariadb --no-defaults --socket="$MIC_DB_SOCKET" --user=root --batch --skip-column-names \
-	--execute="SELECT id FROM microcredentials WHERE status = 'published' ORDER BY id LIMIT 1" mic)
-[ -n "$microcredential" ] || die "the database has no published micro-credential"
-
-jar=$work/bulk-cookies.txt
-rm -f "$jar"
-# Demo passwords are letters and digits, so they need no JSON escaping.
-status=$(local_curl --cookie-jar "$jar" --output "$work/bulk-session.json" --write-out '%{http_code}' \
-	--header 'Content-Type: application/json' \
-	--data "{\"email\":\"$email\",\"password\":\"$password\"}" "$base/api/v1/session")
-[ "$status" = 200 ] || die "signing in as $email returned HTTP $status"
-csrf_token=$(json_field csrf_token <"$work/bulk-session.json") || die "the sign-in response has no csrf_token"
 
 marker=$(date +%s)-$$
 awk -v rows="$rows" -v marker="$marker" 'BEGIN {

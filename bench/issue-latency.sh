@@ -12,39 +12,14 @@ die() {
 	exit 1
 }
 
-for variable in MIC_PORT MIC_VAR MIC_DEMO_ACCOUNTS MIC_DB_SOCKET; do
-	eval "value=\${$variable:-}"
-	[ -n "$value" ] || die "$variable is not set; run it with the environment of ./mic bench"
-done
 count=${BENCH_ISSUE_COUNT:-100}
 case $count in
 '' | *[!0-9]*) die "BENCH_ISSUE_COUNT=$count is not a whole number" ;;
 esac
 [ "$count" -ge 1 ] && [ "$count" -le 10000 ] || die "BENCH_ISSUE_COUNT must be from 1 to 10000"
 
-base=http://127.0.0.1:$MIC_PORT
-work=$MIC_VAR/bench
-mkdir -p "$work"
-
-local_curl() {
-	curl --noproxy '*' --silent --show-error --max-time 30 "$@"
-}
-
-email=$(awk '$1 == "coordinator" { print $2 }' "$MIC_DEMO_ACCOUNTS")
-password=$(awk '$1 == "coordinator" { print $3 }' "$MIC_DEMO_ACCOUNTS")
-[ -n "$email" ] && [ -n "$password" ] || die "$MIC_DEMO_ACCOUNTS names no coordinator account"
-microcredential=$(mariadb --no-defaults --socket="$MIC_DB_SOCKET" --user=root --batch --skip-column-names \
-	--execute="SELECT id FROM microcredentials WHERE status = 'published' ORDER BY id LIMIT 1" mic)
-[ -n "$microcredential" ] || die "the database has no published micro-credential"
-
-jar=$work/issue-cookies.txt
-rm -f "$jar"
-status=$(local_curl --cookie-jar "$jar" --output "$work/issue-session.json" --write-out '%{http_code}' \
-	--header 'Content-Type: application/json' \
-	--data "{\"email\":\"$email\",\"password\":\"$password\"}" "$base/api/v1/session")
-[ "$status" = 200 ] || die "signing in as $email returned HTTP $status"
-csrf_token=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(0, "utf8")).csrf_token)' \
-	<"$work/issue-session.json")
+BENCH_NAME=issue
+. "$(dirname -- "$0")/coordinator.sh"
 
 marker=$(date +%s)-$$
 : >"$work/issue-times.txt"
