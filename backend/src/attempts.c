@@ -710,9 +710,9 @@ static json_t *next_attempt_json(struct worker *w, const struct attempt *a)
 }
 
 /*
- * The learner's view of an attempt. Correct answers and explanations appear only once it is
- * scored and the learner cannot take the assessment again (passed, or no attempt left): shown
- * after a failure with attempts left, they would hand the next attempt its answers.
+ * Builds the learner's view of an attempt. The correct responses and explanations are included
+ * only once it is scored and the learner cannot start another attempt (passed, or no attempt
+ * left), because after a failure with attempts left they would give away the next paper.
  */
 static json_t *attempt_json(struct worker *w, const struct attempt *a, json_t *mc)
 {

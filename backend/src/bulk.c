@@ -577,7 +577,7 @@ void handle_bulk_issues_list(struct req *r)
 
 	if (query_long_or_reply(r, "page", 1, 100000, 1, &page) != 0)
 		return;
-	/* A coordinator sees every job; an issuer those of its own organisation. */
+	/* A coordinator lists every job, and an issuer only the jobs of its own organisation. */
 	long long org_id = r->user->role == ROLE_COORDINATOR ? 0 : r->user->organisation_id;
 	if (org_id == 0 && r->user->role != ROLE_COORDINATOR) {
 		reply_json(r, 200, json_pack("{s:[], s:I, s:i, s:i}", "items", "page", (json_int_t)page,

@@ -434,7 +434,7 @@ static void job_run(struct worker *issue_db, struct worker *claim_db, struct job
 		.organisation_id = info.organisation_id, .snapshot = mc, .snapshot_text = snapshot_text,
 		.bulk_job_id = job->id, .key = key, .key_id = key_id, .status_list = ctx.status_list,
 	};
-	/* A row's issue date becomes the certificate's awarded_on and the credential's awardedDate;
+	/* A row's issue date becomes the certificate's awarded_on and the credential's awardedDate.
 	 * issued_at stays the signing time, because a proof must not predate its signing key. */
 	if (info.validity_months > 0) {
 		ctx.issue.valid_until = certificate_expiry_after_months(info.validity_months);

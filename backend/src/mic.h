@@ -450,7 +450,7 @@ int base58btc_decode(const char *text, unsigned char *out, size_t outlen, size_t
 void base64url_encode(const unsigned char *data, size_t len, struct buf *out);
 /* Decodes a Multikey publicKeyMultibase ("z" + base58btc of 0xed01 + key) to the raw key. */
 int public_key_from_multibase(const char *multibase, unsigned char raw[32]) MIC_NODISCARD;
-/* Why the private key of the current signing key cannot be used. */
+/* The reason the private key of the current signing key cannot be used. */
 enum signing_key_problem {
 	SIGNING_KEY_OK,
 	SIGNING_KEY_MISSING,          /* no key file, or no current key in signing_keys */

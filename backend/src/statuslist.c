@@ -272,7 +272,7 @@ failed:
 /*
  * Reserves count random free entries of one list for a bulk job, in a transaction of its own
  * that commits before the job's issuing starts, so single issues never draw them meanwhile.
- * NOTE: entries of a job that rolls back, and of rows it skips, stay taken and unused; their
+ * NOTE: entries of a job that rolls back, and of rows it skips, stay taken and unused. Their
  * bits stay 0, which verifiers read as "not revoked" for an index that no credential carries.
  */
 int status_list_reserve(struct worker *w, int count, int *list, int *indexes)

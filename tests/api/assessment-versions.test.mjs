@@ -149,8 +149,8 @@ describe('assessment of a version', () => {
   });
 
   test('no learning outcomes, no paper', async () => {
-    // A draft may lack its learning outcomes; its assessment then cannot be drawn, however many
-    // questions it has, and the editor is told to add the outcomes.
+    // A draft may lack its learning outcomes. Its assessment then cannot be drawn, however many
+    // questions it has, and the problem names the learning outcomes.
     const body = { ...onlineDraft(undefined, 1), learning_outcomes: [] };
     const draft = await createDraft(actors, body);
     const path = `/api/v1/microcredentials/${draft.id}/assessment`;

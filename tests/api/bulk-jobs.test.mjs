@@ -174,11 +174,13 @@ describe('bulk issuing jobs', () => {
     const marker = randomToken(8).toLowerCase();
     const trigger = `bulk_fail_${marker}`;
     const poison = `Poison ${marker}`;
+
     // The mariadb client ends a statement at each semicolon, so the trigger is sent with another delimiter.
     await sql(
       `DELIMITER //\nCREATE TRIGGER ${trigger} BEFORE INSERT ON certificates FOR EACH ROW ` +
         `IF NEW.holder_name = ${sqlString(poison)} THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'rejected by test'; END IF //`,
     );
+
     let job;
     try {
       // Row 71 (line 72) is in the second set of 50 rows.
@@ -192,10 +194,13 @@ describe('bulk issuing jobs', () => {
     } finally {
       await sql(`DROP TRIGGER IF EXISTS ${trigger}`);
     }
+
     assert.equal(job.status, 'failed');
     assert.equal(job.failed_line, 72);
     assert.match(job.error, /line 72/);
     assert.equal(job.issued_count, 0);
+
+    // Nothing of the job remains: certificates, e-mails, audit records or the uploaded file.
     assert.equal(await sqlValue(`SELECT COUNT(*) FROM certificates WHERE bulk_job_id = ${job.id}`), '0');
     assert.equal(await sqlValue(`SELECT COUNT(*) FROM certificates WHERE holder_email_key LIKE ${sqlString(`%.${marker}@%`)}`), '0');
     assert.equal(await sqlValue(`SELECT COUNT(*) FROM email_outbox WHERE recipient LIKE ${sqlString(`%.${marker}@%`)}`), '0');

@@ -1,7 +1,7 @@
 // The online assessment of the latest version of a micro-credential, for its editors
 // (/microcredentials/{id}/assessment/edit): the rules and the question bank. The API lets editors
-// change them only while the version is a draft or has changes requested; otherwise the page shows
-// them read-only and tells how to get an editable version.
+// change them only while the version is a draft or has changes requested. Otherwise the page shows
+// them read-only, with the steps to get an editable version.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { del, get } from '../api.js';
 import { errorMessage } from '../errors.js';
