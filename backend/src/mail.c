@@ -496,9 +496,11 @@ void handle_outbox_list(struct req *r)
 	json_t *items = json_array();
 	for (size_t row = 0; row < rows.rows; row++)
 		json_array_append_new(items, outbox_item_json(&rows, row));
-	reply_json(r, 200, json_pack("{s:o, s:I, s:i, s:I, s:b}", "items", items, "page",
+	/* time_zone lets the dashboard show the times in the alliance's zone, not the viewer's. */
+	reply_json(r, 200, json_pack("{s:o, s:I, s:i, s:I, s:b, s:s}", "items", items, "page",
 	    (json_int_t)page, "per_page", OUTBOX_PER_PAGE, "total",
-	    (json_int_t)db_cell_int(&count, 0, 0), "delivery_enabled", mail.sendmail != NULL));
+	    (json_int_t)db_cell_int(&count, 0, 0), "delivery_enabled", mail.sendmail != NULL,
+	    "time_zone", cfg.timezone));
 
 out:
 	db_result_free(&rows);

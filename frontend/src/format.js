@@ -16,6 +16,46 @@ export function formatDay(ymd) {
   return dayFormats[locale].format(new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))));
 }
 
+const monthFormats = {};
+
+/**
+ * Writes out a calendar month given by the API as "YYYY-MM" (already in the alliance's time zone)
+ * in the reader's language: "Dec 2026" when length is 'short', "December 2026" when it is 'long'.
+ */
+export function formatMonth(ym, length = 'long') {
+  const m = /^(\d{4})-(\d{2})$/.exec(ym || '');
+  if (!m) return ym || '';
+  const locale = getLocale();
+  const key = `${locale} ${length}`;
+  monthFormats[key] ||= new Intl.DateTimeFormat(locale, { month: length, year: 'numeric', timeZone: 'UTC' });
+  return monthFormats[key].format(new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, 1)));
+}
+
+const dateTimeFormats = {};
+
+/**
+ * Writes out a moment given by the API in ISO 8601 (UTC) as date, time and zone name in timeZone,
+ * an IANA name such as the alliance's "Europe/Brussels": "12 March 2026 at 14:05 CET" in English.
+ * An unknown zone falls back to UTC, so the text still names the zone it is in.
+ */
+export function formatDateTime(iso, timeZone) {
+  const moment = new Date(iso || '');
+  if (Number.isNaN(moment.getTime())) return iso || '';
+  const locale = getLocale();
+  const key = `${locale} ${timeZone}`;
+  if (!dateTimeFormats[key]) {
+    const options = {
+      day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short',
+    };
+    try {
+      dateTimeFormats[key] = new Intl.DateTimeFormat(locale, { ...options, timeZone });
+    } catch {
+      dateTimeFormats[key] = new Intl.DateTimeFormat(locale, { ...options, timeZone: 'UTC' });
+    }
+  }
+  return dateTimeFormats[key].format(moment);
+}
+
 function displayName(type, code) {
   if (!code) return '';
   try {

@@ -7,11 +7,8 @@ import { Alert, ErrorAlert, Facts, Loading } from '../../components/common.jsx';
 import { Field } from '../../components/Field.jsx';
 import { countryName } from '../../format.js';
 import { organisationTypeLabel } from '../../membership.js';
-import { FIGURES, Figure } from './Figures.jsx';
 import { DashboardFrame } from './Frame.jsx';
 import { ValidationQueues, ageText } from './ValidationQueues.jsx';
-
-const PASS_RATES = FIGURES.find((figure) => figure.name === 'pass-rates-per-microcredential');
 
 /** Reject or ask for information: a text that the applicant receives, then a send button. */
 function MessageForm({ id, label, hint, submit, onSend, onCancel }) {
@@ -169,12 +166,7 @@ function Queue() {
 export function DashboardApplications({ loc }) {
   return (
     <DashboardFrame loc={loc} section="applications">
-      {() => (
-        <>
-          <Queue />
-          <Figure figure={PASS_RATES} />
-        </>
-      )}
+      {() => <Queue />}
     </DashboardFrame>
   );
 }

@@ -1,24 +1,36 @@
+import { useEffect, useState } from 'preact/hooks';
+
 import { t } from '../../i18n/index.js';
 import { useApi } from '../../hooks.js';
 import { ErrorAlert, Loading } from '../../components/common.jsx';
-import { countryName, formatNumber } from '../../format.js';
+import { countryName, formatMonth, formatNumber } from '../../format.js';
 import { DashboardFrame } from './Frame.jsx';
 
-/** Certificates counted in a row, as a bar out of the largest count. */
+/** Certificates counted in a row, on an axis from 0 to the largest count rounded up. */
 const certificateCount = {
   value: (row) => row.certificates,
-  max: (rows) => Math.max(1, ...rows.map((row) => row.certificates)),
-  text: (row) => formatNumber(row.certificates),
-  valueHeading: () => t('figures.certificates'),
+  valueText: (row) => formatNumber(row.certificates),
+  describe: (row) => t('figures.certificateCount', { count: row.certificates }),
+  axisMax: null,
+  integerTicks: true,
+  tickText: (n) => formatNumber(n),
+  columns: [{ heading: () => t('figures.certificates'), cell: (row) => formatNumber(row.certificates) }],
   empty: () => t('figures.empty'),
 };
 
-/** A pass rate in a row, as a bar out of 100 %, with the attempts behind it. */
+/** A pass rate in a row, on an axis from 0 to 100 %, with the attempts behind it. */
 const passRate = {
   value: (row) => row.pass_rate_percent,
-  max: () => 100,
-  text: (row) => t('figures.passRate', { rate: row.pass_rate_percent, passed: row.passed, count: row.attempts }),
-  valueHeading: () => t('figures.passRateHeading'),
+  valueText: (row) => t('figures.percent', { value: row.pass_rate_percent }),
+  describe: (row) => t('figures.passRate', { rate: row.pass_rate_percent, passed: row.passed, count: row.attempts }),
+  axisMax: 100,
+  integerTicks: false,
+  tickText: (n) => t('figures.percent', { value: n }),
+  columns: [
+    { heading: () => t('figures.attempts'), cell: (row) => formatNumber(row.attempts) },
+    { heading: () => t('figures.passed'), cell: (row) => formatNumber(row.passed) },
+    { heading: () => t('figures.passRateHeading'), cell: (row) => t('figures.percent', { value: row.pass_rate_percent }) },
+  ],
   empty: () => t('figures.noAttempts'),
 };
 
@@ -26,54 +38,136 @@ function microcredentialLabel(row) {
   return row.title || t('figures.microcredentialId', { id: row.microcredential_id });
 }
 
-/** Each figure of GET /api/v1/figures/{name}, with the column that names a row and its measure. */
-export const FIGURES = [
-  { name: 'certificates-per-month', label: (row) => row.month, ...certificateCount },
-  { name: 'certificates-per-microcredential', label: microcredentialLabel, ...certificateCount },
-  { name: 'certificates-per-organisation', label: (row) => row.organisation, ...certificateCount },
-  {
-    name: 'certificates-per-country',
-    label: (row) => countryName(row.country) || row.country_name,
-    ...certificateCount,
-  },
-  { name: 'pass-rates-per-microcredential', label: microcredentialLabel, ...passRate },
-  { name: 'pass-rates-per-month', label: (row) => row.month, ...passRate },
-];
+/** Rows per calendar month, drawn on a time axis. */
+const byMonth = {
+  rowHeading: () => t('figures.rowHeadings.month'),
+  label: (row) => formatMonth(row.month, 'long'),
+  rowKey: (row) => row.month,
+};
 
 /**
- * A bar chart drawn as a table: one row per value, its bar an SVG rectangle whose width is an
- * attribute, so the strict Content-Security-Policy (no inline styles) allows it.
+ * Each figure of GET /api/v1/figures/{name}: its chart (columns or a line over the months, else
+ * horizontal bars), the heading of the column that names a row, and its measure.
  */
-function BarChart({ caption, rows, figure }) {
-  const max = figure.max(rows);
+const FIGURES = [
+  { name: 'certificates-per-month', chart: 'columns', ...byMonth, ...certificateCount },
+  {
+    name: 'certificates-per-microcredential',
+    chart: 'bars',
+    rowHeading: () => t('figures.rowHeadings.microcredential'),
+    label: microcredentialLabel,
+    rowKey: (row) => row.microcredential_id,
+    ...certificateCount,
+  },
+  {
+    name: 'certificates-per-organisation',
+    chart: 'bars',
+    rowHeading: () => t('figures.rowHeadings.organisation'),
+    label: (row) => row.organisation,
+    rowKey: (row) => row.organisation_id,
+    ...certificateCount,
+  },
+  {
+    name: 'certificates-per-country',
+    chart: 'bars',
+    rowHeading: () => t('figures.rowHeadings.country'),
+    label: (row) => countryName(row.country) || row.country_name,
+    rowKey: (row) => row.country,
+    ...certificateCount,
+  },
+  {
+    name: 'pass-rates-per-microcredential',
+    chart: 'bars',
+    rowHeading: () => t('figures.rowHeadings.microcredential'),
+    label: microcredentialLabel,
+    rowKey: (row) => row.microcredential_id,
+    ...passRate,
+  },
+  { name: 'pass-rates-per-month', chart: 'line', ...byMonth, ...passRate },
+];
+
+let chartModule = null;
+
+/**
+ * Returns the chart components once their module has loaded, null before, or false when it failed
+ * to load. The module is fetched on the first visit of the figures and kept for later ones.
+ */
+function useCharts() {
+  const [charts, setCharts] = useState(chartModule);
+  useEffect(() => {
+    if (chartModule) return;
+    import('../../components/charts/index.js').then(
+      (module) => {
+        chartModule = module;
+        setCharts(module);
+      },
+      () => setCharts(false),
+    );
+  }, []);
+  return charts;
+}
+
+/** Draws the figure's chart, its bars or points in the order of the API's rows. */
+function FigureChart({ charts, figure, rows, title }) {
+  const { BarChart, MonthChart } = charts;
+  const items = rows.map((row) => {
+    const label = figure.label(row);
+    return {
+      key: figure.rowKey(row),
+      month: row.month,
+      label,
+      value: figure.value(row),
+      valueText: figure.valueText(row),
+      title: t('figures.barTitle', { label, value: figure.describe(row) }),
+    };
+  });
+  const common = {
+    label: t('figures.chartLabel', { title }),
+    items,
+    max: figure.axisMax,
+    tickText: figure.tickText,
+    integerTicks: figure.integerTicks,
+  };
+  return figure.chart === 'bars' ? <BarChart {...common} /> : <MonthChart type={figure.chart} {...common} />;
+}
+
+/**
+ * The figures as a table, for screen readers always and on screen once the reader asks for it. The
+ * hiding class is on a wrapper because a table grows to its content whatever width it is given.
+ */
+function FigureTable({ id, figure, rows, title, visible }) {
   return (
-    <table class="chart">
-      <caption class="visually-hidden">{caption}</caption>
-      <thead class="visually-hidden">
-        <tr><th scope="col">{t('figures.item')}</th><th scope="col">{figure.valueHeading()}</th></tr>
-      </thead>
-      <tbody>
-        {rows.map((row, i) => (
-          <tr key={i}>
-            <th scope="row" class="chart__label">{figure.label(row)}</th>
-            <td class="chart__value">
-              <svg class="chart__bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true" focusable="false">
-                <rect class="chart__track" x="0" y="0" width="100" height="10" />
-                <rect class="chart__fill" x="0" y="0" width={(100 * figure.value(row)) / max} height="10" />
-              </svg>
-              <span class="chart__number">{figure.text(row)}</span>
-            </td>
+    <div id={id} class={visible ? 'figure__table' : 'visually-hidden'}>
+      <table class="table">
+        <caption class="visually-hidden">{title}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{figure.rowHeading()}</th>
+            {figure.columns.map((column, i) => <th key={i} scope="col" class="figure__number">{column.heading()}</th>)}
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={figure.rowKey(row)}>
+              <th scope="row">{row.month ? <time dateTime={row.month}>{figure.label(row)}</time> : figure.label(row)}</th>
+              {figure.columns.map((column, i) => (
+                <td key={i} class="figure__number" data-label={column.heading()}>{column.cell(row)}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
-/** Renders one figure as a panel: its title, a CSV download link and the chart. */
-export function Figure({ figure }) {
+/** Renders one figure as a panel: its title, a CSV download link, the chart and its table. */
+function Figure({ figure }) {
   const { data, error, loading } = useApi(`/api/v1/figures/${figure.name}`);
+  const charts = useCharts();
+  const [tableShown, setTableShown] = useState(false);
   const title = t(`figures.titles.${figure.name}`);
+  const tableId = `figure-${figure.name}-table`;
   return (
     <section class="panel figure" aria-labelledby={`figure-${figure.name}`}>
       <div class="figure__head">
@@ -85,7 +179,21 @@ export function Figure({ figure }) {
       <ErrorAlert error={error} />
       {loading && !data ? <Loading /> : null}
       {data && !data.rows.length ? <p class="empty">{figure.empty()}</p> : null}
-      {data && data.rows.length ? <BarChart caption={title} rows={data.rows} figure={figure} /> : null}
+      {data && data.rows.length ? (
+        <div class="chart">
+          {charts ? <FigureChart charts={charts} figure={figure} rows={data.rows} title={title} /> : null}
+          {charts === null ? <Loading /> : null}
+          {charts ? (
+            <button type="button" class="button button--quiet figure__toggle" aria-controls={tableId}
+              aria-expanded={tableShown ? 'true' : 'false'} onClick={() => setTableShown(!tableShown)}>
+              {tableShown ? t('figures.hideTable') : t('figures.showTable')}
+            </button>
+          ) : null}
+          {/* Without a chart, because its module failed to load, the table is on screen. */}
+          <FigureTable id={tableId} figure={figure} rows={data.rows} title={title}
+            visible={tableShown || charts === false} />
+        </div>
+      ) : null}
     </section>
   );
 }

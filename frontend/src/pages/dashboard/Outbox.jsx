@@ -1,12 +1,25 @@
+import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { withQuery } from '../../api.js';
-import { t } from '../../i18n/index.js';
+import { has, t } from '../../i18n/index.js';
 import { useApi } from '../../hooks.js';
 import { navigate } from '../../router.jsx';
 import { Alert, ErrorAlert, Loading, Pager } from '../../components/common.jsx';
+import { formatDateTime } from '../../format.js';
 import { DashboardFrame } from './Frame.jsx';
 
 const FILTERS = ['recipient', 'kind', 'status'];
+
+/** The kinds of e-mail that the server writes, as stored in email_outbox.kind. */
+const KINDS = [
+  'invitation', 'password_reset', 'application_confirmation', 'application_waiting', 'application_rejected',
+  'application_information', 'organisation_status', 'registration', 'account_exists', 'certificate_issued',
+];
+
+/** Returns an e-mail kind in words, or its code when the catalogue has no words for it. */
+function kindLabel(kind) {
+  return has(`outbox.kinds.${kind}`) ? t(`outbox.kinds.${kind}`) : kind;
+}
 
 function readFilters(search) {
   const params = new URLSearchParams(search);
@@ -32,7 +45,11 @@ function OutboxFilters({ filters }) {
       </div>
       <div class="filters__item">
         <label for="outbox-kind">{t('outbox.kind')}</label>
-        <input id="outbox-kind" class="field__control" value={values.kind} onInput={change('kind')} />
+        <select id="outbox-kind" class="field__control" value={values.kind} onChange={change('kind')}>
+          <option value="">{t('outbox.anyKind')}</option>
+          {KINDS.map((kind) => <option key={kind} value={kind}>{kindLabel(kind)}</option>)}
+          {values.kind && !KINDS.includes(values.kind) ? <option value={values.kind}>{values.kind}</option> : null}
+        </select>
       </div>
       <div class="filters__item">
         <label for="outbox-status">{t('outbox.status')}</label>
@@ -46,6 +63,26 @@ function OutboxFilters({ filters }) {
         <button type="submit" class="button">{t('outbox.apply')}</button>
       </div>
     </form>
+  );
+}
+
+/**
+ * When a message was written, and when it went out or, while a mail program is configured, when
+ * it is tried next: date and time in the alliance's time zone.
+ */
+function MessageTimes({ message, timeZone, deliveryEnabled }) {
+  const times = [['outbox.createdAt', message.created_at]];
+  if (message.status === 'sent') times.push(['outbox.sentAt', message.sent_at]);
+  else if (deliveryEnabled) times.push(['outbox.nextAttempt', message.next_attempt_at]);
+  return (
+    <span class="message__times">
+      {times.filter(([, at]) => at).map(([key, at], i) => (
+        <Fragment key={key}>
+          {i ? t('common.separator') : null}
+          <time dateTime={at}>{t(key, { time: formatDateTime(at, timeZone) })}</time>
+        </Fragment>
+      ))}
+    </span>
   );
 }
 
@@ -64,8 +101,9 @@ function Messages({ filters, page }) {
               <summary>
                 <span class="message__subject">{m.subject}</span>
                 <span class="message__meta">
-                  {t('outbox.meta', { recipient: m.recipient, kind: m.kind, status: t(`outbox.statuses.${m.status}`) })}
+                  {t('outbox.meta', { recipient: m.recipient, kind: kindLabel(m.kind), status: t(`outbox.statuses.${m.status}`) })}
                 </span>
+                <MessageTimes message={m} timeZone={data.time_zone} deliveryEnabled={data.delivery_enabled} />
               </summary>
               <pre class="message__body">{m.body}</pre>
               {m.last_error ? <p class="field__error">{t('outbox.lastError', { error: m.last_error })}</p> : null}
