@@ -36,6 +36,11 @@ size_t utf8_length(const char *s);             /* code points; s must be valid U
 bool text_has_control(const char *s, bool allow_newlines);
 int parse_long(const char *s, long long min, long long max, long long *out) MIC_NODISCARD;
 bool secure_equal(const char *a, const char *b);
+/*
+ * Parses a JSON array of strings, such as MariaDB's JSON_EXTRACT with a [*] path returns, without
+ * the cost of a general parser. NULL for anything else (then use json_loads). New reference.
+ */
+json_t *json_string_array_parse(const char *text);
 
 /* buf.c: growable byte buffer, always NUL-terminated after the data. */
 struct buf {
@@ -555,7 +560,10 @@ struct signature_outcome {
 	bool db_failed;
 	char detail[512];
 };
-/* The checks array of a verification: record, signature, revocation, expiry. New reference. */
+/* The checks array of a verification: record, signature, revocation, expiry, as JSON text. */
+void verify_checks_write(struct buf *out, const struct signature_outcome *sig, const char *revoked_on,
+    const char *reason, const char *valid_until_on, bool expired);
+/* The same checks as a JSON array. New reference. */
 json_t *verify_checks_build(const struct signature_outcome *sig, const char *revoked_on,
     const char *reason, const char *valid_until_on, bool expired);
 void verify_checks_add(struct worker *w, const char *id, json_t *v);

@@ -90,148 +90,252 @@ static json_t *verify_load(struct worker *w, const char *id, bool *db_failed)
 }
 
 /*
- * The fast path of GET /api/v1/verify/{id}: one primary-key lookup that also brings the public
- * parts of the snapshot (generated columns) and the remembered signature check, and a reply
- * assembled as text. Its reply is the same JSON that verify_load() builds.
+ * The fast path of a verification: one primary-key lookup that also brings the public parts of
+ * the snapshot (generated columns) and the remembered signature check (copied onto the row by
+ * verifychecks.c). The API writes its reply as text from it; the page builds its JSON from it
+ * without parsing the snapshot. Both give what verify_load() gives.
  */
 enum verify_fast_column {
-	VF_HOLDER, VF_ISSUED_AT, VF_VALID_UNTIL, VF_REVOKED_AT, VF_REASON, VF_MICROCREDENTIAL,
-	VF_ORGANISATION, VF_ISSUER, VF_HAS_CREDENTIAL, VF_SIGNATURE_VALID, VF_SIGNATURE_DETAIL,
-	VF_WITHDRAWN_AT, VF_AWARDED_ON,
+	VF_HOLDER, VF_ISSUED_AT, VF_VALID_UNTIL, VF_REVOKED_AT, VF_REASON, VF_ORGANISATION, VF_ISSUER,
+	VF_HAS_CREDENTIAL, VF_SIGNATURE_VALID, VF_SIGNATURE_DETAIL, VF_WITHDRAWN_AT, VF_AWARDED_ON,
+	/* The API's query ends with the micro-credential's public elements as JSON... */
+	VF_MICROCREDENTIAL,
+	/* ...the page's with the ones it shows, as plain values. */
+	VF_TITLE = VF_MICROCREDENTIAL, VF_LANGUAGE, VF_EQF_LEVEL, VF_WORKLOAD_HOURS, VF_ECTS_CREDITS,
+	VF_OUTCOMES,
 };
 
-static const char verify_fast_sql[] =
-    "SELECT c.holder_name, c.issued_at, c.valid_until, c.revoked_at, c.revocation_reason,"
-    " c.verify_microcredential, c.verify_organisation, c.verify_issuer_name,"
-    " c.credential IS NOT NULL, cc.signature_valid, cc.detail, c.withdrawn_at, c.awarded_on"
-    " FROM certificates c LEFT JOIN credential_checks cc ON cc.content_sha256 = c.credential_sha256"
-    " WHERE c.id = ?";
+#define VERIFY_FAST_SELECT(microcredential_columns) \
+    "SELECT holder_name, issued_at, valid_until, revoked_at, revocation_reason, verify_organisation," \
+    " verify_issuer_name, credential_sha256 IS NOT NULL," \
+    " IF(checked_sha256 = credential_sha256, checked_valid, NULL), checked_detail, withdrawn_at," \
+    " awarded_on, " microcredential_columns " FROM certificates WHERE id = ?"
 
-/* Appends ,"at_key":ISO time,"on_key":calendar day, or nulls for a NULL column. */
-static void put_time_pair(struct buf *out, const char *at_key, const char *on_key, const char *db_time)
+static const char verify_fast_sql[] = VERIFY_FAST_SELECT("verify_microcredential");
+static const char verify_page_sql[] = VERIFY_FAST_SELECT(
+    "verify_title, verify_language, verify_eqf_level, verify_workload_hours, verify_ects_credits,"
+    " verify_outcomes");
+
+enum verify_fast_outcome {
+	VERIFY_FAST_FAILED = -1,    /* the lookup failed */
+	VERIFY_FAST_SLOW = 0,       /* never checked, or withdrawn: verify_load() builds the reply */
+	VERIFY_FAST_FOUND = 1,      /* the row and what follows from it are read */
+	VERIFY_FAST_NOT_FOUND = 2,  /* no certificate has this id */
+};
+
+/* The fast path's row, with its times in the two forms that the replies contain. */
+struct verify_row {
+	struct db_result res;
+	const char *status;
+	struct signature_outcome sig;
+	char verify_url[CERT_VERIFY_URL_MAX];
+	/* ISO times and calendar days in the alliance's zone. Each is empty for a NULL column. */
+	char issued_at[32], issued_on[16], valid_until[32], valid_until_on[16], revoked_at[32], revoked_on[16];
+};
+
+/* Converts a DATETIME column into at (ISO) and on (calendar day), or empties both. */
+static void time_pair(const char *db_time, char at[32], char on[16])
 {
-	char iso[32], day[16];
 	time_t t;
 
+	at[0] = on[0] = '\0';
 	if (db_time && time_parse_db(db_time, &t) == 0) {
-		time_format_iso(t, iso);
-		time_format_local_date(t, day);
-		buf_printf(out, ",\"%s\":\"%s\",\"%s\":\"%s\"", at_key, iso, on_key, day);
-	} else {
-		buf_printf(out, ",\"%s\":null,\"%s\":null", at_key, on_key);
+		time_format_iso(t, at);
+		time_format_local_date(t, on);
 	}
 }
 
-static int json_append_to_buf(const char *data, size_t size, void *b)
-{
-	buf_append(b, data, size);
-	return 0;
-}
-
-/* Returns 1 after replying, 0 when verify_load() must reply instead, -1 when the lookup failed. */
-static int verify_fast(struct req *r, const char *id)
+static enum verify_fast_outcome verify_fast(struct worker *w, const char *id, bool page, struct verify_row *row)
 {
 	struct db_param params[] = { P_TEXT(id) };
-	struct db_result res;
-	struct signature_outcome sig = { 0 };
-	struct buf *out = &r->w->out;
-	const char *status = "valid", *issuer, *valid_until;
-	char verify_url[CERT_VERIFY_URL_MAX], day[16];
-	time_t until, revoked;
-	json_t *checks;
+	struct db_result *res = &row->res;
+	time_t until;
 
-	if (db_query(r->w, verify_fast_sql, params, 1, &res) != 0)
-		return -1;
+	if (db_query(w, page ? verify_page_sql : verify_fast_sql, params, 1, res) != 0)
+		return VERIFY_FAST_FAILED;
+	if (res->rows == 0) {
+		db_result_free(res);
+		return VERIFY_FAST_NOT_FOUND;
+	}
 	/* Never checked (verify_load() checks and remembers the result) or withdrawn: the slow path. */
-	if (res.rows == 1 && ((db_cell_int(&res, 0, VF_HAS_CREDENTIAL) &&
-	    !db_cell(&res, 0, VF_SIGNATURE_VALID)) || db_cell(&res, 0, VF_WITHDRAWN_AT))) {
-		db_result_free(&res);
-		return 0;
-	}
-	if (res.rows == 0) {
-		db_result_free(&res);
-		reply_json(r, 404, json_pack("{s:s, s:{s:s, s:s}}", "status", "not_found", "error",
-		    "code", "not_found", "message", "no certificate has this id; check the address"));
-		return 1;
+	if ((db_cell_int(res, 0, VF_HAS_CREDENTIAL) && !db_cell(res, 0, VF_SIGNATURE_VALID)) ||
+	    db_cell(res, 0, VF_WITHDRAWN_AT)) {
+		db_result_free(res);
+		return VERIFY_FAST_SLOW;
 	}
 
-	valid_until = db_cell(&res, 0, VF_VALID_UNTIL);
-	if (db_cell(&res, 0, VF_REVOKED_AT))
-		status = "revoked";
-	else if (valid_until && time_parse_db(valid_until, &until) == 0 && until <= time(NULL))
-		status = "expired";
-	sig.has_credential = db_cell_int(&res, 0, VF_HAS_CREDENTIAL) != 0;
-	if (sig.has_credential) {
-		sig.result = db_cell_int(&res, 0, VF_SIGNATURE_VALID) ? CHECK_VALID : CHECK_INVALID;
-		snprintf(sig.detail, sizeof(sig.detail), "%s",
-		    db_cell(&res, 0, VF_SIGNATURE_DETAIL) ? db_cell(&res, 0, VF_SIGNATURE_DETAIL) : "");
-		if (sig.result == CHECK_INVALID)
-			status = "invalid";
+	time_pair(db_cell(res, 0, VF_ISSUED_AT), row->issued_at, row->issued_on);
+	time_pair(db_cell(res, 0, VF_VALID_UNTIL), row->valid_until, row->valid_until_on);
+	time_pair(db_cell(res, 0, VF_REVOKED_AT), row->revoked_at, row->revoked_on);
+	row->status = "valid";
+	if (db_cell(res, 0, VF_REVOKED_AT))
+		row->status = "revoked";
+	else if (row->valid_until[0] && time_parse_db(db_cell(res, 0, VF_VALID_UNTIL), &until) == 0 &&
+	    until <= time(NULL))
+		row->status = "expired";
+	memset(&row->sig, 0, sizeof(row->sig));
+	row->sig.has_credential = db_cell_int(res, 0, VF_HAS_CREDENTIAL) != 0;
+	if (row->sig.has_credential) {
+		row->sig.result = db_cell_int(res, 0, VF_SIGNATURE_VALID) ? CHECK_VALID : CHECK_INVALID;
+		snprintf(row->sig.detail, sizeof(row->sig.detail), "%s",
+		    db_cell(res, 0, VF_SIGNATURE_DETAIL) ? db_cell(res, 0, VF_SIGNATURE_DETAIL) : "");
+		if (row->sig.result == CHECK_INVALID)
+			row->status = "invalid";
 	}
+	certificate_verify_url(id, row->verify_url, sizeof(row->verify_url));
+	return VERIFY_FAST_FOUND;
+}
 
-	certificate_verify_url(id, verify_url, sizeof(verify_url));
-	issuer = db_cell(&res, 0, VF_ISSUER);
+static const char *empty_as_null(const char *s)
+{
+	return s[0] ? s : NULL;
+}
+
+/* Appends ,"key": followed by the JSON string s, or null. */
+static void put_string_or_null(struct buf *out, const char *key, const char *s)
+{
+	buf_puts(out, ",\"");
+	buf_puts(out, key);
+	buf_puts(out, "\":");
+	if (s)
+		buf_json_string(out, s);
+	else
+		buf_puts(out, "null");
+}
+
+/* Writes the reply of GET /api/v1/verify/{id} as text from the API's row. */
+static void verify_row_write(const struct verify_row *row, const char *id, struct buf *out)
+{
+	const struct db_result *res = &row->res;
+	const char *issuer = db_cell(res, 0, VF_ISSUER);
+
 	buf_reset(out);
-	buf_printf(out, "{\"status\":\"%s\",\"id\":\"%s\",\"verify_url\":", status, id);
-	buf_json_string(out, verify_url);
+	buf_puts(out, "{\"status\":\"");
+	buf_puts(out, row->status);
+	buf_puts(out, "\",\"id\":\"");
+	buf_puts(out, id);
+	buf_puts(out, "\",\"verify_url\":");
+	buf_json_string(out, row->verify_url);
 	buf_puts(out, ",\"holder\":{\"name\":");
-	buf_json_string(out, db_cell(&res, 0, VF_HOLDER));
+	buf_json_string(out, db_cell(res, 0, VF_HOLDER));
 	buf_puts(out, "},\"microcredential\":");
-	buf_puts(out, db_cell(&res, 0, VF_MICROCREDENTIAL));
+	buf_puts(out, db_cell(res, 0, VF_MICROCREDENTIAL));
 	buf_puts(out, ",\"issuer\":{\"name\":");
 	buf_json_string(out, issuer ? issuer : MIC_ISSUER_NAME);
 	buf_puts(out, "},\"promoting_organisation\":");
-	buf_puts(out, db_cell(&res, 0, VF_ORGANISATION));
-	put_time_pair(out, "issued_at", "issued_on", db_cell(&res, 0, VF_ISSUED_AT));
-	buf_puts(out, ",\"awarded_on\":");
-	if (db_cell(&res, 0, VF_AWARDED_ON))
-		buf_json_string(out, db_cell(&res, 0, VF_AWARDED_ON));
-	else
-		buf_puts(out, "null");
-	put_time_pair(out, "valid_until", "valid_until_on", valid_until);
-	put_time_pair(out, "revoked_at", "revoked_on", db_cell(&res, 0, VF_REVOKED_AT));
-	buf_puts(out, ",\"revocation_reason\":");
-	if (db_cell(&res, 0, VF_REASON))
-		buf_json_string(out, db_cell(&res, 0, VF_REASON));
-	else
-		buf_puts(out, "null");
-	put_time_pair(out, "withdrawn_at", "withdrawn_on", NULL);
-
+	buf_puts(out, db_cell(res, 0, VF_ORGANISATION));
+	put_string_or_null(out, "issued_at", empty_as_null(row->issued_at));
+	put_string_or_null(out, "issued_on", empty_as_null(row->issued_on));
+	put_string_or_null(out, "awarded_on", db_cell(res, 0, VF_AWARDED_ON));
+	put_string_or_null(out, "valid_until", empty_as_null(row->valid_until));
+	put_string_or_null(out, "valid_until_on", empty_as_null(row->valid_until_on));
+	put_string_or_null(out, "revoked_at", empty_as_null(row->revoked_at));
+	put_string_or_null(out, "revoked_on", empty_as_null(row->revoked_on));
+	put_string_or_null(out, "revocation_reason", db_cell(res, 0, VF_REASON));
+	buf_puts(out, ",\"withdrawn_at\":null,\"withdrawn_on\":null,\"checks\":");
 	/* The checks read the same dates as the slow path: calendar days in the alliance's zone. */
-	char revoked_day[16] = "";
-	if (db_cell(&res, 0, VF_REVOKED_AT) && time_parse_db(db_cell(&res, 0, VF_REVOKED_AT), &revoked) == 0)
-		time_format_local_date(revoked, revoked_day);
-	if (valid_until && time_parse_db(valid_until, &until) == 0)
-		time_format_local_date(until, day);
-	checks = verify_checks_build(&sig, revoked_day[0] ? revoked_day : NULL,
-	    db_cell(&res, 0, VF_REASON), valid_until ? day : NULL, strcmp(status, "expired") == 0);
-	buf_puts(out, ",\"checks\":");
-	json_dump_callback(checks, json_append_to_buf, out, JSON_COMPACT);
-	json_decref(checks);
+	verify_checks_write(out, &row->sig, empty_as_null(row->revoked_on), db_cell(res, 0, VF_REASON),
+	    empty_as_null(row->valid_until_on), strcmp(row->status, "expired") == 0);
 	buf_putc(out, '}');
-	db_result_free(&res);
-	reply_raw(r, 200, "application/json; charset=utf-8", out->data, out->len);
-	return 1;
+}
+
+static json_t *json_string_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+/* Returns a number column of the page's row as a JSON number, or null when it is not one. */
+static json_t *json_number_of(const char *text, bool integer)
+{
+	char *end;
+	double d;
+
+	if (!text || !*text)
+		return json_null();
+	d = strtod(text, &end);
+	if (*end != '\0' || d != d)
+		return json_null();
+	if (integer)
+		return d == (double)(json_int_t)d ? json_integer((json_int_t)d) : json_null();
+	return d == (double)(json_int_t)d ? json_integer((json_int_t)d) : json_real(d);
+}
+
+/* Builds the page's verification JSON from the page's row without parsing the snapshot. */
+static json_t *verify_row_page_json(const struct verify_row *row, const char *id)
+{
+	const struct db_result *res = &row->res;
+	const char *issuer = db_cell(res, 0, VF_ISSUER);
+	const char *outcomes_text = db_cell(res, 0, VF_OUTCOMES);
+	json_t *v = json_object(), *mc = json_object(), *outcomes = NULL, *org;
+
+	if (outcomes_text) {
+		outcomes = json_string_array_parse(outcomes_text);
+		if (!outcomes)
+			outcomes = json_loads(outcomes_text, 0, NULL);
+	}
+	json_object_set_new(mc, "title", json_string_or_null(db_cell(res, 0, VF_TITLE)));
+	json_object_set_new(mc, "language", json_string_or_null(db_cell(res, 0, VF_LANGUAGE)));
+	json_object_set_new(mc, "eqf_level", json_number_of(db_cell(res, 0, VF_EQF_LEVEL), true));
+	json_object_set_new(mc, "workload_hours", json_number_of(db_cell(res, 0, VF_WORKLOAD_HOURS), true));
+	json_object_set_new(mc, "ects_credits", json_number_of(db_cell(res, 0, VF_ECTS_CREDITS), false));
+	json_object_set_new(mc, "learning_outcomes", outcomes ? outcomes : json_array());
+	org = json_loads(db_cell(res, 0, VF_ORGANISATION) ? db_cell(res, 0, VF_ORGANISATION) : "", 0, NULL);
+
+	json_object_set_new(v, "status", json_string(row->status));
+	json_object_set_new(v, "id", json_string(id));
+	json_object_set_new(v, "verify_url", json_string(row->verify_url));
+	json_object_set_new(v, "holder", json_pack("{s:s}", "name", db_cell(res, 0, VF_HOLDER)));
+	json_object_set_new(v, "microcredential", mc);
+	json_object_set_new(v, "issuer", json_pack("{s:s}", "name", issuer ? issuer : MIC_ISSUER_NAME));
+	json_object_set_new(v, "promoting_organisation", json_is_object(org) ? org : json_object());
+	if (org && !json_is_object(org))
+		json_decref(org);
+	json_object_set_new(v, "issued_at", json_string_or_null(empty_as_null(row->issued_at)));
+	json_object_set_new(v, "issued_on", json_string_or_null(empty_as_null(row->issued_on)));
+	json_object_set_new(v, "awarded_on", json_string_or_null(db_cell(res, 0, VF_AWARDED_ON)));
+	json_object_set_new(v, "valid_until", json_string_or_null(empty_as_null(row->valid_until)));
+	json_object_set_new(v, "valid_until_on", json_string_or_null(empty_as_null(row->valid_until_on)));
+	json_object_set_new(v, "revoked_at", json_string_or_null(empty_as_null(row->revoked_at)));
+	json_object_set_new(v, "revoked_on", json_string_or_null(empty_as_null(row->revoked_on)));
+	json_object_set_new(v, "revocation_reason", json_string_or_null(db_cell(res, 0, VF_REASON)));
+	json_object_set_new(v, "withdrawn_at", json_null());
+	json_object_set_new(v, "withdrawn_on", json_null());
+	json_object_set_new(v, "checks", verify_checks_build(&row->sig, empty_as_null(row->revoked_on),
+	    db_cell(res, 0, VF_REASON), empty_as_null(row->valid_until_on), strcmp(row->status, "expired") == 0));
+	return v;
+}
+
+static void reply_not_found(struct req *r)
+{
+	reply_json(r, 404, json_pack("{s:s, s:{s:s, s:s}}", "status", "not_found", "error",
+	    "code", "not_found", "message", "no certificate has this id; check the address"));
 }
 
 void handle_verify(struct req *r)
 {
+	struct verify_row row;
 	bool db_failed = false;
 	json_t *v;
-	int fast;
 
 	reply_header(r, "Cache-Control", "no-store");
 	if (!id_certificate_valid(r->params[0])) {
-		reply_json(r, 404, json_pack("{s:s, s:{s:s, s:s}}", "status", "not_found", "error",
-		    "code", "not_found", "message", "no certificate has this id; check the address"));
+		reply_not_found(r);
 		return;
 	}
-	fast = verify_fast(r, r->params[0]);
-	if (fast == 1)
+	switch (verify_fast(r->w, r->params[0], false, &row)) {
+	case VERIFY_FAST_FOUND:
+		verify_row_write(&row, r->params[0], &r->w->out);
+		db_result_free(&row.res);
+		reply_raw(r, 200, "application/json; charset=utf-8", r->w->out.data, r->w->out.len);
 		return;
-	if (fast < 0) {
+	case VERIFY_FAST_NOT_FOUND:
+		reply_not_found(r);
+		return;
+	case VERIFY_FAST_FAILED:
 		reply_db_error(r);
 		return;
+	case VERIFY_FAST_SLOW:
+		break;
 	}
 	v = verify_load(r->w, r->params[0], &db_failed);
 	if (db_failed) {
@@ -239,11 +343,38 @@ void handle_verify(struct req *r)
 		return;
 	}
 	if (!v) {
-		reply_json(r, 404, json_pack("{s:s, s:{s:s, s:s}}", "status", "not_found", "error",
-		    "code", "not_found", "message", "no certificate has this id; check the address"));
+		reply_not_found(r);
 		return;
 	}
 	reply_json(r, 200, v);
+}
+
+/*
+ * The verification JSON for the HTML page: built from the page's row when the fast path applies,
+ * so that the page costs one lookup like the API; verify_load() otherwise. NULL for an unknown id.
+ */
+static json_t *verify_page_json(struct worker *w, const char *id, bool *db_failed)
+{
+	struct verify_row row;
+	json_t *v;
+
+	*db_failed = false;
+	if (!id_certificate_valid(id))
+		return NULL;
+	switch (verify_fast(w, id, true, &row)) {
+	case VERIFY_FAST_FOUND:
+		v = verify_row_page_json(&row, id);
+		db_result_free(&row.res);
+		return v;
+	case VERIFY_FAST_NOT_FOUND:
+		return NULL;
+	case VERIFY_FAST_FAILED:
+		*db_failed = true;
+		return NULL;
+	case VERIFY_FAST_SLOW:
+		break;
+	}
+	return verify_load(w, id, db_failed);
 }
 
 /* ---- The HTML page ---- */
@@ -341,9 +472,10 @@ static void render_outcomes(struct buf *out, const json_t *mc)
 	buf_puts(out, "<h2>Learning outcomes</h2>\n<ol class=\"verify__outcomes\"");
 	render_lang(out, json_text(mc, "language"));
 	buf_puts(out, ">\n");
+	/* Outcomes are objects in the full JSON and bare statements in the page's own column. */
 	json_array_foreach(outcomes, i, outcome) {
 		buf_puts(out, "<li>");
-		buf_html_escape(out, json_text(outcome, "statement"));
+		buf_html_escape(out, json_is_string(outcome) ? json_string_value(outcome) : json_text(outcome, "statement"));
 		buf_puts(out, "</li>\n");
 	}
 	buf_puts(out, "</ol>\n");
@@ -744,7 +876,7 @@ void handle_verify_page(struct req *r)
 {
 	const char *id = r->params[0];
 	bool db_failed = false;
-	json_t *v = verify_load(r->w, id, &db_failed);
+	json_t *v = verify_page_json(r->w, id, &db_failed);
 	struct buf *out = &r->w->out;
 
 	reply_header(r, "Cache-Control", "no-cache");

@@ -14,6 +14,33 @@
 
 #include "mic.h"
 
+/* The destination of a verification's checks: JSON text appended to text, or the array json. */
+struct check_sink {
+	struct buf *text;
+	json_t *json;
+};
+
+/* Appends one check, {"check","result","message"}. */
+static void check_write(struct check_sink *out, const char *check, const char *result, const char *message)
+{
+	struct buf *t = out->text;
+
+	if (!t) {
+		json_array_append_new(out->json, json_pack("{s:s, s:s, s:s}", "check", check, "result", result,
+		    "message", message));
+		return;
+	}
+	if (t->len > 0 && t->data[t->len - 1] == '}')
+		buf_putc(t, ',');
+	buf_puts(t, "{\"check\":\"");
+	buf_puts(t, check);
+	buf_puts(t, "\",\"result\":\"");
+	buf_puts(t, result);
+	buf_puts(t, "\",\"message\":");
+	buf_json_string(t, message);
+	buf_putc(t, '}');
+}
+
 static void check_add(json_t *checks, const char *check, const char *result, const char *message)
 {
 	json_array_append_new(checks, json_pack("{s:s, s:s, s:s}", "check", check, "result", result,
@@ -31,14 +58,13 @@ static const char *result_name(enum check_result result)
 
 /* Verifies the signature of credential_text, through the remembered result when there is one. */
 static enum check_result signature_check_cached(struct worker *w, const char *credential_text,
-    char *detail, size_t detail_len)
+    char *detail, size_t detail_len, char hash[65])
 {
 	static const char select_sql[] =
 	    "SELECT signature_valid, detail FROM credential_checks WHERE content_sha256 = ?";
 	static const char insert_sql[] =
 	    "INSERT IGNORE INTO credential_checks (content_sha256, signature_valid, key_id, detail)"
 	    " VALUES (?, ?, ?, ?)";
-	char hash[65];
 	char key_id[SIGNING_KEY_ID_MAX];
 	struct db_result res;
 
@@ -75,7 +101,7 @@ static enum check_result signature_check_cached(struct worker *w, const char *cr
 }
 
 /* Adds the revocation and expiry checks from the verification JSON's dates. */
-static void date_checks_add(json_t *checks, const char *revoked_on, const char *reason,
+static void date_checks_write(struct check_sink *out, const char *revoked_on, const char *reason,
     const char *valid_until_on, bool expired)
 {
 	char message[1400];
@@ -84,38 +110,60 @@ static void date_checks_add(json_t *checks, const char *revoked_on, const char *
 	if (revoked_on) {
 		time_format_long_date(revoked_on, day, sizeof day);
 		snprintf(message, sizeof message, "Revoked on %s. Reason: %s", day, reason ? reason : "none given");
-		check_add(checks, "revocation", "failed", message);
+		check_write(out, "revocation", "failed", message);
 	} else {
-		check_add(checks, "revocation", "passed", "Not revoked.");
+		check_write(out, "revocation", "passed", "Not revoked.");
 	}
 	if (!valid_until_on) {
-		check_add(checks, "expiry", "passed", "Does not expire.");
+		check_write(out, "expiry", "passed", "Does not expire.");
 	} else if (expired) {
 		time_format_long_date(valid_until_on, day, sizeof day);
 		snprintf(message, sizeof message, "Expired on %s.", day);
-		check_add(checks, "expiry", "failed", message);
+		check_write(out, "expiry", "failed", message);
 	} else {
 		time_format_long_date(valid_until_on, day, sizeof day);
 		snprintf(message, sizeof message, "Not expired; expires on %s.", day);
-		check_add(checks, "expiry", "passed", message);
+		check_write(out, "expiry", "passed", message);
 	}
+}
+
+/*
+ * Copies a definite result onto the certificate's row, with the hash of the text it belongs to,
+ * so that the verification fast path reads it without a join. The condition on credential_sha256
+ * keeps a result from being attached to a credential text other than the one checked.
+ */
+static void signature_check_attach(struct worker *w, const char *id, const char *hash,
+    enum check_result result, const char *detail)
+{
+	static const char sql[] =
+	    "UPDATE certificates SET checked_sha256 = ?, checked_valid = ?, checked_detail = ?"
+	    " WHERE id = ? AND credential_sha256 = ?";
+	struct db_param params[] = { P_TEXT(hash), P_INT(result == CHECK_VALID), P_TEXT(detail), P_TEXT(id),
+		P_TEXT(hash) };
+
+	if (result == CHECK_UNCHECKED)
+		return;
+	if (db_exec(w, sql, params, 5, NULL, NULL) != 0)
+		log_event(LOG_WARN, NULL, "event=credential_check_attach_failed certificate=%s", id);
 }
 
 /*
  * Checks the signature of a certificate's credential. The remembered result comes with the same
  * query, because MariaDB generates credential_sha256 from the stored text. Only when there is none
- * is the credential fetched and verified.
+ * is the credential fetched and verified. Either way the result ends up on the certificate's row.
  */
 static enum check_result signature_check(struct worker *w, const char *id, char *detail,
     size_t detail_len, bool *has_credential, bool *db_failed)
 {
 	static const char sql[] =
-	    "SELECT c.credential IS NOT NULL, cc.signature_valid, cc.detail FROM certificates c"
-	    " LEFT JOIN credential_checks cc ON cc.content_sha256 = c.credential_sha256 WHERE c.id = ?";
+	    "SELECT c.credential_sha256, cc.signature_valid, cc.detail, c.checked_sha256 <=> c.credential_sha256"
+	    " FROM certificates c LEFT JOIN credential_checks cc ON cc.content_sha256 = c.credential_sha256"
+	    " WHERE c.id = ?";
 	static const char text_sql[] = "SELECT credential FROM certificates WHERE id = ?";
 	struct db_param params[] = { P_TEXT(id) };
 	struct db_result res = { 0 };
 	enum check_result result = CHECK_UNCHECKED;
+	char hash[65];
 
 	*has_credential = false;
 	*db_failed = false;
@@ -123,11 +171,13 @@ static enum check_result signature_check(struct worker *w, const char *id, char 
 		*db_failed = true;
 		return CHECK_UNCHECKED;
 	}
-	if (res.rows == 1 && db_cell_int(&res, 0, 0)) {
+	if (res.rows == 1 && db_cell(&res, 0, 0)) {
 		*has_credential = true;
 		if (db_cell(&res, 0, 1)) {
 			result = db_cell_int(&res, 0, 1) ? CHECK_VALID : CHECK_INVALID;
 			snprintf(detail, detail_len, "%s", db_cell(&res, 0, 2) ? db_cell(&res, 0, 2) : "");
+			if (!db_cell_int(&res, 0, 3))
+				signature_check_attach(w, id, db_cell(&res, 0, 0), result, detail);
 			db_result_free(&res);
 			return result;
 		}
@@ -139,35 +189,55 @@ static enum check_result signature_check(struct worker *w, const char *id, char 
 		*db_failed = true;
 		return CHECK_UNCHECKED;
 	}
-	if (res.rows == 1 && db_cell(&res, 0, 0))
-		result = signature_check_cached(w, db_cell(&res, 0, 0), detail, detail_len);
-	else
+	if (res.rows == 1 && db_cell(&res, 0, 0)) {
+		result = signature_check_cached(w, db_cell(&res, 0, 0), detail, detail_len, hash);
+		signature_check_attach(w, id, hash, result, detail);
+	} else {
 		*has_credential = false;
+	}
 	db_result_free(&res);
 	return result;
 }
 
-json_t *verify_checks_build(const struct signature_outcome *sig, const char *revoked_on,
+/* The four checks of a verification: record, signature, revocation, expiry. */
+static void checks_emit(struct check_sink *out, const struct signature_outcome *sig, const char *revoked_on,
     const char *reason, const char *valid_until_on, bool expired)
 {
-	json_t *checks = json_array();
 	char detail[512];
 
-	check_add(checks, "record", "passed", "The certificate is in the alliance's register.");
+	check_write(out, "record", "passed", "The certificate is in the alliance's register.");
 	if (sig->db_failed) {
-		check_add(checks, "signature", "not_checked",
+		check_write(out, "signature", "not_checked",
 		    "The signature could not be checked because the register could not be read.");
 	} else if (!sig->has_credential) {
-		check_add(checks, "signature", "not_checked",
+		check_write(out, "signature", "not_checked",
 		    "This certificate has no signed credential, so its signature could not be checked.");
 	} else {
 		snprintf(detail, sizeof detail, "%s", sig->detail);
 		detail[0] = (char)(detail[0] >= 'a' && detail[0] <= 'z' ? detail[0] - 32 : detail[0]);
 		strncat(detail, ".", sizeof detail - strlen(detail) - 1);
-		check_add(checks, "signature", result_name(sig->result), detail);
+		check_write(out, "signature", result_name(sig->result), detail);
 	}
-	date_checks_add(checks, revoked_on, reason, valid_until_on, expired);
-	return checks;
+	date_checks_write(out, revoked_on, reason, valid_until_on, expired);
+}
+
+void verify_checks_write(struct buf *out, const struct signature_outcome *sig, const char *revoked_on,
+    const char *reason, const char *valid_until_on, bool expired)
+{
+	struct check_sink sink = { .text = out };
+
+	buf_putc(out, '[');
+	checks_emit(&sink, sig, revoked_on, reason, valid_until_on, expired);
+	buf_putc(out, ']');
+}
+
+json_t *verify_checks_build(const struct signature_outcome *sig, const char *revoked_on,
+    const char *reason, const char *valid_until_on, bool expired)
+{
+	struct check_sink sink = { .json = json_array() };
+
+	checks_emit(&sink, sig, revoked_on, reason, valid_until_on, expired);
+	return sink.json;
 }
 
 void verify_checks_add(struct worker *w, const char *id, json_t *v)

@@ -100,6 +100,55 @@ static void test_secure_equal(void)
 	CHECK(secure_equal("", ""));
 }
 
+/* Checks that the parsed statements equal the result of jansson's own parser. */
+static void check_same_as_jansson(const char *text)
+{
+	json_t *ours = json_string_array_parse(text);
+	json_t *theirs = json_loads(text, JSON_DECODE_ANY, NULL);
+
+	CHECK(ours != NULL);
+	CHECK(theirs != NULL);
+	CHECK(json_equal(ours, theirs));
+	json_decref(ours);
+	json_decref(theirs);
+}
+
+static void test_json_string_array_parse(void)
+{
+	json_t *a;
+
+	check_same_as_jansson("[]");
+	check_same_as_jansson("[\"one\"]");
+	check_same_as_jansson(" [ \"one\" , \"two\" ] ");
+	check_same_as_jansson("[\"quote \\\" backslash \\\\ slash \\/ tab \\t line \\n\"]");
+	check_same_as_jansson("[\"\\u00e9t\\u00E9 \\ud83d\\ude42\", \"Γεώργιος 🙂\"]");
+	check_same_as_jansson("[\"\\b\\f\\r\"]");
+
+	a = json_string_array_parse("[\"Zoë\",\"a\\u0041\"]");
+	CHECK(json_array_size(a) == 2);
+	CHECK(strcmp(json_string_value(json_array_get(a, 0)), "Zoë") == 0);
+	CHECK(strcmp(json_string_value(json_array_get(a, 1)), "aA") == 0);
+	json_decref(a);
+
+	/* Anything but a flat array of well-formed strings is left to the general parser. */
+	CHECK(json_string_array_parse("") == NULL);
+	CHECK(json_string_array_parse("null") == NULL);
+	CHECK(json_string_array_parse("[1]") == NULL);
+	CHECK(json_string_array_parse("[\"a\",]") == NULL);
+	CHECK(json_string_array_parse("[\"a\"") == NULL);
+	CHECK(json_string_array_parse("[\"a\"] x") == NULL);
+	CHECK(json_string_array_parse("[\"a\" \"b\"]") == NULL);
+	CHECK(json_string_array_parse("[\"unterminated]") == NULL);
+	CHECK(json_string_array_parse("[\"raw\ttab\"]") == NULL);
+	CHECK(json_string_array_parse("[\"bad \\x escape\"]") == NULL);
+	CHECK(json_string_array_parse("[\"\\u12\"]") == NULL);
+	CHECK(json_string_array_parse("[\"\\ud83d alone\"]") == NULL);
+	CHECK(json_string_array_parse("[\"\\ude42 alone\"]") == NULL);
+	CHECK(json_string_array_parse("[\"nul \\u0000 inside\"]") == NULL);
+	CHECK(json_string_array_parse("[\"\xff\"]") == NULL);
+	CHECK(json_string_array_parse("[[\"nested\"]]") == NULL);
+}
+
 int main(void)
 {
 	test_utf8_valid();
@@ -109,5 +158,6 @@ int main(void)
 	test_text_trim();
 	test_email_valid();
 	test_secure_equal();
+	test_json_string_array_parse();
 	return check_summary("util");
 }
