@@ -178,22 +178,26 @@ enum check_result dataintegrity_verify(struct worker *w, json_t *credential, cha
 
 /* ---- The OpenBadgeCredential ---- */
 
-/* Adds an Alignment to alignments unless its target URL is empty. */
+/* Adds an Alignment to alignments unless its target URL is empty; type may be NULL. */
 static void alignment_add(json_t *alignments, const char *name, const char *url, const char *framework,
-    const char *code)
+    const char *type, const char *code)
 {
 	if (!url || !*url)
 		return;
 	json_t *a = json_pack("{s:[s], s:s, s:s, s:s}", "type", "Alignment", "targetName",
 	    name && *name ? name : url, "targetUrl", url, "targetFramework", framework);
+	if (type)
+		json_object_set_new(a, "targetType", json_string(type));
 	if (code && *code)
 		json_object_set_new(a, "targetCode", json_string(code));
 	json_array_append_new(alignments, a);
 }
 
+/* The EQF level, the ESCO occupations and the distinct ESCO skills, as the Achievement export has them. */
 static json_t *alignments_json(const json_t *snapshot)
 {
 	json_t *alignments = json_array();
+	json_t *seen = json_object();
 	json_t *eqf = json_object_get(snapshot, "eqf_level");
 	size_t i, k;
 	json_t *item, *skill;
@@ -203,16 +207,24 @@ static json_t *alignments_json(const json_t *snapshot)
 		snprintf(url, sizeof url, "http://data.europa.eu/snb/eqf/%lld", (long long)json_integer_value(eqf));
 		snprintf(name, sizeof name, "EQF level %lld", (long long)json_integer_value(eqf));
 		snprintf(code, sizeof code, "%lld", (long long)json_integer_value(eqf));
-		alignment_add(alignments, name, url, "European Qualifications Framework", code);
+		alignment_add(alignments, name, url, "European Qualifications Framework", NULL, code);
 	}
 	json_array_foreach(json_object_get(snapshot, "esco_occupations"), i, item)
 		alignment_add(alignments, json_string_value(json_object_get(item, "label")),
-		    json_string_value(json_object_get(item, "uri")), "ESCO",
+		    json_string_value(json_object_get(item, "uri")), "ESCO", NULL,
 		    json_string_value(json_object_get(item, "isco_code")));
-	json_array_foreach(json_object_get(snapshot, "learning_outcomes"), i, item)
-		json_array_foreach(json_object_get(item, "esco_skills"), k, skill)
-			alignment_add(alignments, json_string_value(json_object_get(skill, "label")),
-			    json_string_value(json_object_get(skill, "uri")), "ESCO", NULL);
+	json_array_foreach(json_object_get(snapshot, "learning_outcomes"), i, item) {
+		json_array_foreach(json_object_get(item, "esco_skills"), k, skill) {
+			const char *uri = json_string_value(json_object_get(skill, "uri"));
+
+			if (!uri || json_object_get(seen, uri))
+				continue;
+			json_object_set_new(seen, uri, json_true());
+			alignment_add(alignments, json_string_value(json_object_get(skill, "label")), uri, "ESCO",
+			    "ceasn:Competency", NULL);
+		}
+	}
+	json_decref(seen);
 	return alignments;
 }
 

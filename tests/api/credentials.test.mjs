@@ -107,6 +107,11 @@ describe('credentials', () => {
     assert.equal(subject.achievement.achievementType, 'MicroCredential');
     assert.equal(subject.achievement.name, INSULATION_TITLE);
     assert.ok(subject.achievement.alignment.some((a) => a.targetUrl.startsWith('http://data.europa.eu/esco/')));
+    // ESCO skills are competencies, each named once, as in the Achievement export.
+    const skills = subject.achievement.alignment.filter((a) => a.targetUrl.startsWith('http://data.europa.eu/esco/skill/'));
+    assert.ok(skills.length > 0);
+    for (const skill of skills) assert.equal(skill.targetType, 'ceasn:Competency');
+    assert.equal(new Set(skills.map((a) => a.targetUrl)).size, skills.length);
     assert.ok(subject.achievement.creator.name);
     const email = subject.identifier.find((i) => i.identityType === 'emailAddress');
     assert.equal(email.hashed, true);
