@@ -1,4 +1,4 @@
--- Demo data: micro-credentials of the habitat sector, nine published, four drafts and one retired, so
+-- Demo data: micro-credentials of the habitat sector, nine published, four loaded as drafts and one retired, so
 -- that tests can check that the public catalogue lists only the published ones. Three of the drafts
 -- belong to FLC, the organisation of the demo editor. ./mic moves two of them into validation once
 -- the demo accounts exist (sql/demo/after-accounts/), because reviewer assignments and audit rows

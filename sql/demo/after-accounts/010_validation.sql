@@ -32,7 +32,7 @@ SELECT v.id, v.microcredential_id, v.created_at
 SET @apply = @ventilation_is_draft AND @roof_is_draft;
 
 -- A missing micro-credential or account stops the load with an error, so ./mic reports it
--- instead of loading half of the steps. MariaDB runs IF outside stored programs since 10.1.1.
+-- instead of loading half of the steps. MariaDB (10.11 in Debian 12) runs IF outside stored programs.
 DELIMITER //
 IF @apply IS NULL OR @draft_version IS NULL OR @flc IS NULL OR @coordinator_id IS NULL
     OR @editor_id IS NULL OR @reviewer_id IS NULL OR @second_reviewer_id IS NULL THEN
