@@ -4,8 +4,9 @@
  * The file has a header row. Columns are found by their header, compared without case, spaces,
  * hyphens or underscores, so "E-mail", "email" and "Holder_Email" all name the e-mail column:
  * holder name and e-mail are required, issue date, external reference and evidence URL optional.
- * A dry run checks every row and reports each problem with its line number before anything is
- * issued.
+ * Columns with any other header are ignored and listed in a warning of the report, which does not
+ * stop the upload. A dry run checks every row and reports each problem with its line number before
+ * anything is issued.
  */
 #include <ctype.h>
 #include <stdarg.h>
@@ -202,16 +203,25 @@ static void check_error_set(struct bulk_check_error *error, int status, const ch
 	va_end(ap);
 }
 
-/* Maps header cells to fields; fails naming the missing or repeated column. */
-static int header_map(const struct csv_record *header, int column[F_COUNT],
+/*
+ * Maps header cells to fields; fails naming the missing or repeated column. Appends the trimmed
+ * header of each column that names no field to unknown. A blank header cell is not appended,
+ * because spreadsheet programs write empty columns after the last one in use.
+ */
+static int header_map(const struct csv_record *header, int column[F_COUNT], json_t *unknown,
     struct bulk_check_error *error)
 {
 	for (int f = 0; f < F_COUNT; f++)
 		column[f] = -1;
 	for (size_t i = 0; i < header->count; i++) {
 		int f = field_of_header(header->fields[i]);
-		if (f < 0)
+		if (f < 0) {
+			char *name = text_trim(header->fields[i]);
+			if (name[0] != '\0')
+				json_array_append_new(unknown, json_string(name));
+			free(name);
 			continue;
+		}
 		if (column[f] >= 0) {
 			check_error_set(error, 400, "invalid_field", field_names[f],
 			    "line %zu: two columns name %s; keep one", header->line, field_names[f]);
@@ -230,13 +240,43 @@ static int header_map(const struct csv_record *header, int column[F_COUNT],
 	return 0;
 }
 
+/*
+ * Returns the warnings of the dry-run report: one {code, field, columns, message} of code
+ * unknown_columns when the header row has columns that name no field, or an empty array.
+ */
+static json_t *unknown_columns_warnings(json_t *unknown)
+{
+	json_t *warnings = json_array();
+	size_t count = json_array_size(unknown);
+	struct buf message;
+	size_t i;
+	json_t *name;
+
+	if (count == 0)
+		return warnings;
+	buf_init(&message);
+	buf_puts(&message, count == 1 ? "the column " : "the columns ");
+	json_array_foreach(unknown, i, name) {
+		if (i > 0)
+			buf_puts(&message, i + 1 == count ? " and " : ", ");
+		buf_printf(&message, "\"%s\"", json_string_value(name));
+	}
+	buf_printf(&message, " %s not known, so %s values are not stored on any certificate; the known "
+	    "columns are holder name, e-mail, issue date, external reference and evidence URL",
+	    count == 1 ? "is" : "are", count == 1 ? "its" : "their");
+	json_array_append_new(warnings, json_pack("{s:s, s:s, s:O, s:s%}", "code", "unknown_columns",
+	    "field", "body", "columns", unknown, "message", message.data, message.len));
+	buf_free(&message);
+	return warnings;
+}
+
 json_t *bulk_rows_check(const char *data, size_t len, struct bulk_check_error *error)
 {
 	struct csv_reader reader;
 	struct csv_record rec = { 0 };
 	char err[256], today[16];
 	int column[F_COUNT];
-	json_t *rows = NULL, *seen = NULL;
+	json_t *rows = NULL, *seen = NULL, *unknown = NULL;
 	size_t invalid = 0;
 	int rc;
 
@@ -251,8 +291,10 @@ json_t *bulk_rows_check(const char *data, size_t len, struct bulk_check_error *e
 		    "row and one row per certificate");
 		return NULL;
 	}
-	if (header_map(&rec, column, error) != 0) {
+	unknown = json_array();
+	if (header_map(&rec, column, unknown, error) != 0) {
 		csv_record_free(&rec);
+		json_decref(unknown);
 		return NULL;
 	}
 	csv_record_free(&rec);
@@ -276,14 +318,17 @@ json_t *bulk_rows_check(const char *data, size_t len, struct bulk_check_error *e
 		goto failed;
 	}
 	json_decref(seen);
-	return json_pack("{s:o, s:I, s:I, s:I}", "rows", rows, "total_rows",
+	json_t *warnings = unknown_columns_warnings(unknown);
+	json_decref(unknown);
+	return json_pack("{s:o, s:I, s:I, s:I, s:o}", "rows", rows, "total_rows",
 	    (json_int_t)json_array_size(rows), "valid_rows", (json_int_t)(json_array_size(rows) - invalid),
-	    "invalid_rows", (json_int_t)invalid);
+	    "invalid_rows", (json_int_t)invalid, "warnings", warnings);
 
 failed:
 	csv_record_free(&rec);
 	json_decref(rows);
 	json_decref(seen);
+	json_decref(unknown);
 	return NULL;
 }
 
@@ -489,6 +534,8 @@ static void job_queue_and_reply(struct req *r, long long mc_id, long long mc_org
 		reply_db_error(r);
 		return;
 	}
+	/* The warnings are not stored with the job, so only this reply and the dry run carry them. */
+	json_object_set(job, "warnings", json_object_get(report, "warnings"));
 	snprintf(location, sizeof location, "/api/v1/bulk-issues/%lld", job_id);
 	reply_header(r, "Location", location);
 	reply_json(r, 202, job);

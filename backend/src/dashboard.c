@@ -13,6 +13,8 @@
 #include "mic.h"
 
 #define AUDIT_PER_PAGE 50
+/* Maximum length of actor_search in characters, the maximum length of an e-mail address. */
+#define AUDIT_ACTOR_SEARCH_MAX 254
 
 /* Returns a new {items, total} of the confirmed applications that wait, or NULL on a DB error. */
 static json_t *application_queue_json(struct worker *w)
@@ -83,17 +85,59 @@ static int time_filter_or_reply(struct req *r, const char *name, char out[32])
 	return rc;
 }
 
+/*
+ * Reads the optional actor_search filter into a LIKE pattern that matches the text anywhere,
+ * with the wildcards % and _ and the escape character \ of the text escaped. *pattern stays NULL
+ * when the filter is absent or blank.
+ */
+static int actor_search_or_reply(struct req *r, char **pattern)
+{
+	char *value = req_query(r, "actor_search");
+	char *text = value ? text_trim(value) : NULL;
+	int rc = 0;
+
+	*pattern = NULL;
+	if (text && text[0] != '\0') {
+		if (!utf8_valid(text, strlen(text)) || utf8_length(text) > AUDIT_ACTOR_SEARCH_MAX) {
+			reply_error(r, 400, "invalid_field", "actor_search",
+			    "actor_search must be UTF-8 text of at most %d characters: part of a name or an "
+			    "e-mail address", AUDIT_ACTOR_SEARCH_MAX);
+			rc = -1;
+		} else {
+			struct buf like;
+
+			buf_init(&like);
+			buf_putc(&like, '%');
+			for (const char *p = text; *p; p++) {
+				if (*p == '%' || *p == '_' || *p == '\\')
+					buf_putc(&like, '\\');
+				buf_putc(&like, *p);
+			}
+			buf_putc(&like, '%');
+			*pattern = xstrndup(like.data, like.len);
+			buf_free(&like);
+		}
+	}
+	free(text);
+	free(value);
+	return rc;
+}
+
 void handle_audit_list(struct req *r)
 {
+	/* actor_search matches users.email and users.name, whose collation ignores case. */
 	static const char where[] =
 	    " WHERE (? = 0 OR a.actor_user_id = ?) AND (? = 0 OR a.organisation_id = ?)"
 	    " AND (? IS NULL OR a.object_type = ?) AND (? IS NULL OR a.object_id = ?)"
-	    " AND (? IS NULL OR a.at >= ?) AND (? IS NULL OR a.at < ?)";
-	char list_sql[1024], count_sql[512];
+	    " AND (? IS NULL OR a.at >= ?) AND (? IS NULL OR a.at < ?)"
+	    " AND (? IS NULL OR a.actor_user_id IN (SELECT s.id FROM users s"
+	    "  WHERE s.email LIKE ? ESCAPE '\\\\' OR s.name LIKE ? ESCAPE '\\\\'))";
+	char list_sql[1280], count_sql[768];
 	long long actor, organisation, page;
 	char from[32], to[32];
 	char *object_type = req_query(r, "object_type");
 	char *object_id = req_query(r, "object_id");
+	char *actor_pattern = NULL;
 	struct db_result rows = { 0 }, count = { 0 };
 
 	snprintf(list_sql, sizeof list_sql,
@@ -103,6 +147,7 @@ void handle_audit_list(struct req *r)
 	    "%s ORDER BY a.id DESC LIMIT ? OFFSET ?", where);
 	snprintf(count_sql, sizeof count_sql, "SELECT COUNT(*) FROM audit_log a%s", where);
 	if (id_filter_or_reply(r, "actor", &actor) != 0 ||
+	    actor_search_or_reply(r, &actor_pattern) != 0 ||
 	    id_filter_or_reply(r, "organisation", &organisation) != 0 ||
 	    time_filter_or_reply(r, "from", from) != 0 || time_filter_or_reply(r, "to", to) != 0 ||
 	    query_long_or_reply(r, "page", 1, 100000, 1, &page) != 0)
@@ -112,10 +157,11 @@ void handle_audit_list(struct req *r)
 		P_TEXT(object_type), P_TEXT(object_type), P_TEXT(object_id), P_TEXT(object_id),
 		P_TEXT(from[0] ? from : NULL), P_TEXT(from[0] ? from : NULL),
 		P_TEXT(to[0] ? to : NULL), P_TEXT(to[0] ? to : NULL),
+		P_TEXT(actor_pattern), P_TEXT(actor_pattern), P_TEXT(actor_pattern),
 		P_INT(AUDIT_PER_PAGE), P_INT((page - 1) * AUDIT_PER_PAGE),
 	};
-	if (db_query(r->w, count_sql, params, 12, &count) != 0 ||
-	    db_query(r->w, list_sql, params, 14, &rows) != 0) {
+	if (db_query(r->w, count_sql, params, 15, &count) != 0 ||
+	    db_query(r->w, list_sql, params, 17, &rows) != 0) {
 		reply_db_error(r);
 		goto out;
 	}
@@ -146,6 +192,7 @@ out:
 	db_result_free(&count);
 	free(object_type);
 	free(object_id);
+	free(actor_pattern);
 }
 
 /* ---- Figures ---- */

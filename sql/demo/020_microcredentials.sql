@@ -1,5 +1,8 @@
--- Demo data: micro-credentials of the habitat sector, nine published, one draft and one retired, so
--- that tests can check that the public catalogue lists only the published ones.
+-- Demo data: micro-credentials of the habitat sector, nine published, four loaded as drafts and one retired, so
+-- that tests can check that the public catalogue lists only the published ones. Three of the drafts
+-- belong to FLC, the organisation of the demo editor. ./mic moves two of them into validation once
+-- the demo accounts exist (sql/demo/after-accounts/), because reviewer assignments and audit rows
+-- name those accounts. Their times are relative to the load, so the queues show plausible ages.
 -- Needs 010_organisations.sql and the ESCO rows of migration 002_reference_data.sql. Promoting
 -- organisations are found by short_name, so an unknown short_name gives a NULL
 -- promoting_organisation_id and the whole INSERT fails instead of linking the wrong organisation.
@@ -332,4 +335,80 @@ VALUES
   JSON_ARRAY(@occupation_window_installer, @occupation_carpenter),
   (SELECT id FROM organisations WHERE short_name = 'CIFP Tecnológico Industrial'),
   'retired', '2025-12-15 09:00:00', '2026-10-05 08:00:00', '2026-01-13 09:00:00'
+),
+(
+  -- Draft of the demo editor's organisation, complete enough to be submitted.
+  'Applying external thermal insulation composite systems to masonry walls',
+  'Learners insulate the outside of an existing masonry wall with an external thermal insulation composite system (ETICS). They prepare the substrate, bond and anchor the insulation boards, embed the reinforcing mesh and apply the render, and they detail the system around windows, at the base of the wall and at the eaves. The assessment is a wall section on a training rig, checked by an instructor.',
+  JSON_ARRAY(
+    JSON_OBJECT('statement', 'Check a masonry substrate for load-bearing capacity, moisture and loose material, and prepare it for bonding.',
+                'esco_skills', JSON_ARRAY()),
+    JSON_OBJECT('statement', 'Choose insulation boards of expanded polystyrene, mineral wool or wood fibre for a given wall, fire requirement and thickness.',
+                'esco_skills', JSON_ARRAY(@skill_types_of_insulation_material)),
+    JSON_OBJECT('statement', 'Bond and anchor the boards in a staggered pattern with tight joints, filling any gap with the same material.',
+                'esco_skills', JSON_ARRAY(@skill_install_insulation_material)),
+    JSON_OBJECT('statement', 'Embed the reinforcing mesh with the specified overlaps and corner pieces, then apply the base coat and the finishing render.',
+                'esco_skills', JSON_ARRAY()),
+    JSON_OBJECT('statement', 'Detail the system at window reveals, sills, the plinth and the eaves so that water drains away and no thermal bridge remains.',
+                'esco_skills', JSON_ARRAY(@skill_inspect_insulation))
+  ),
+  3, 35, 1.5,
+  'Practical demonstration assessed by an instructor',
+  'onsite',
+  @quality_assurance_en,
+  'en',
+  JSON_ARRAY(@occupation_insulation_worker, @occupation_insulation_supervisor),
+  (SELECT id FROM organisations WHERE short_name = 'FLC'),
+  'draft', UTC_TIMESTAMP(6) - INTERVAL 3 DAY, UTC_TIMESTAMP(6) - INTERVAL 1 DAY, NULL
+),
+(
+  -- Submitted by the demo editor and waiting for the coordinator to assign reviewers.
+  'Installing mechanical ventilation with heat recovery in dwellings',
+  'Learners install a balanced mechanical ventilation system with heat recovery in a house or a flat. They place the unit, route and seal the ducts, fit the supply and extract terminals, and balance the air flows to the design values. The assessment is an installation on a training rig and the commissioning record that the learner fills in.',
+  JSON_ARRAY(
+    JSON_OBJECT('statement', 'Explain why an airtight dwelling needs controlled ventilation and how heat recovery lowers its heating demand.',
+                'esco_skills', JSON_ARRAY(@skill_energy_performance_of_buildings)),
+    JSON_OBJECT('statement', 'Position the ventilation unit with access for maintenance, a condensate drain and sound isolation from the structure.',
+                'esco_skills', JSON_ARRAY()),
+    JSON_OBJECT('statement', 'Route and seal supply and extract ducts, insulating those that pass through cold spaces.',
+                'esco_skills', JSON_ARRAY()),
+    JSON_OBJECT('statement', 'Measure the air flow at each terminal, balance the system to the design values and record the results.',
+                'esco_skills', JSON_ARRAY()),
+    JSON_OBJECT('statement', 'Show the occupants how to change the filters and use the boost and summer bypass modes.',
+                'esco_skills', JSON_ARRAY(@skill_advise_on_heating_systems_energy_efficiency))
+  ),
+  4, 40, 1.5,
+  'Practical demonstration assessed by an instructor, with a commissioning record',
+  'blended',
+  @quality_assurance_en,
+  'en',
+  JSON_ARRAY(@occupation_hvacr_service_engineer, @occupation_heating_engineer),
+  (SELECT id FROM organisations WHERE short_name = 'FLC'),
+  'draft', UTC_TIMESTAMP(6) - INTERVAL 9 DAY, UTC_TIMESTAMP(6) - INTERVAL 2 DAY, NULL
+),
+(
+  -- In review: the coordinator asked for changes once, the editor resubmitted it, and one of the
+  -- two reviewers, not the demo reviewer, has filled the checklist.
+  'Insulating pitched roofs from the outside during re-roofing',
+  'Learners insulate a pitched roof from above while its covering is replaced, so the rooms below stay in use. They lay an airtight membrane over the rafters, fit insulation between and above them, and add a vapour-open underlay and counter-battens before the new tiles go on. The practical part takes 24 of the 45 hours and is done on a training roof with a guard rail and a harness anchored to a fixed point. The assessment is a roof section checked by an instructor.',
+  JSON_ARRAY(
+    JSON_OBJECT('statement', 'Survey an existing roof for rafter size, moisture damage and the position of services before the covering is removed.',
+                'esco_skills', JSON_ARRAY(@skill_inspect_insulation)),
+    JSON_OBJECT('statement', 'Lay an airtight membrane over the rafters, loop it between them and seal it to the walls and every penetration.',
+                'esco_skills', JSON_ARRAY()),
+    JSON_OBJECT('statement', 'Fit insulation between and above the rafters without gaps, choosing boards that carry the roof load.',
+                'esco_skills', JSON_ARRAY(@skill_install_insulation_material, @skill_types_of_insulation_material)),
+    JSON_OBJECT('statement', 'Install a vapour-open underlay, counter-battens and battens so that the roof covering is ventilated.',
+                'esco_skills', JSON_ARRAY()),
+    JSON_OBJECT('statement', 'Work on the roof with a guard rail and a harness anchored to a fixed point, and keep the building weathertight at the end of each day.',
+                'esco_skills', JSON_ARRAY())
+  ),
+  4, 45, 2.0,
+  'Practical demonstration on a training roof assessed by an instructor, with a short written test',
+  'onsite',
+  @quality_assurance_en,
+  'en',
+  JSON_ARRAY(@occupation_roofer, @occupation_insulation_worker, @occupation_carpenter),
+  (SELECT id FROM organisations WHERE short_name = 'FLC'),
+  'draft', UTC_TIMESTAMP(6) - INTERVAL 21 DAY, UTC_TIMESTAMP(6) - INTERVAL 11 DAY, NULL
 );

@@ -7,6 +7,7 @@ import {
   createUser,
   demoMicrocredential,
   otherOrganisationShortName,
+  randomToken,
   signedInClient,
 } from '../lib/stack.mjs';
 
@@ -93,6 +94,42 @@ describe('bulk issuing', () => {
     assert.deepEqual(fieldsByLine[7], ['holder_email']);
     assert.deepEqual(fieldsByLine[8], ['evidence_url']);
     assert.match(response.json.rows[5].errors[0].message, /line 2/);
+  });
+
+  test('unknown columns give a warning', async () => {
+    // A trailing separator gives a column without a header, which spreadsheets often write.
+    const csv =
+      'Name;E-mail;Notes;Phone number;\n' +
+      'Ana Silva;ana@example.org;first cohort;+34 600 000 000;\n';
+    const response = await upload(issuerClient, csv);
+
+    assert.equal(response.status, 200, response.text);
+    assert.equal(response.json.invalid_rows, 0);
+    assert.deepEqual(response.json.rows[0].errors, []);
+    assert.equal(response.json.warnings.length, 1);
+    const [warning] = response.json.warnings;
+    assert.equal(warning.code, 'unknown_columns');
+    assert.equal(warning.field, 'body');
+    assert.deepEqual(warning.columns, ['Notes', 'Phone number']);
+    assert.match(warning.message, /"Notes" and "Phone number" are not known/);
+  });
+
+  test('known columns give no warning', async () => {
+    const response = await upload(issuerClient, 'Holder name,E-mail,Reference\nAna Silva,ana@example.org,R1\n');
+
+    assert.equal(response.status, 200, response.text);
+    assert.deepEqual(response.json.warnings, []);
+  });
+
+  test('queued job carries the warning', async () => {
+    const email = `bulk-warning-${randomToken(10)}@example.org`;
+    const response = await upload(issuerClient, `Name,E-mail,Remarks\nWarned Holder,${email},late enrolment\n`, 'dry_run=false');
+
+    assert.equal(response.status, 202, response.text);
+    assert.ok(response.json.id, response.text);
+    assert.equal(response.json.warnings.length, 1);
+    assert.equal(response.json.warnings[0].code, 'unknown_columns');
+    assert.deepEqual(response.json.warnings[0].columns, ['Remarks']);
   });
 
   test('missing e-mail column rejected', async () => {

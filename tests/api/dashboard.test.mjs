@@ -10,6 +10,7 @@ import {
   createUser,
   demoMicrocredential,
   issueCertificate,
+  randomToken,
   signedInClient,
   sql,
   sqlString,
@@ -354,5 +355,86 @@ describe('dashboard figures', () => {
     const response = await coordinator.get('/api/v1/figures/pass-rates');
     assert.equal(response.status, 404, response.text);
     assert.match(response.json.error.message, /pass-rates-per-microcredential/);
+  });
+});
+
+describe('audit log actor filter', () => {
+  let coordinator;
+  let percent;
+  let lookalike;
+  let marker;
+
+  /** Returns the audit entries of the query string `query`, asserting a 200 reply. */
+  async function auditEntries(query) {
+    const response = await coordinator.get(`/api/v1/audit?${query}`);
+    assert.equal(response.status, 200, response.text);
+    assert.equal(response.json.total >= response.json.items.length, true);
+    return response.json;
+  }
+
+  before(async () => {
+    coordinator = await signedInClient(await createUser({ role: 'coordinator' }));
+    const insulation = await demoMicrocredential(INSULATION_TITLE);
+    marker = randomToken(8);
+    // The second name matches the first one's text as a LIKE pattern whose % and _ are not escaped.
+    const percentAccount = await createUser({ role: 'coordinator', name: `Auditor 50%_off ${marker}` });
+    const lookalikeAccount = await createUser({ role: 'coordinator', name: `Auditor 50xxoff ${marker}` });
+    percent = { ...percentAccount, client: await signedInClient(percentAccount) };
+    lookalike = { ...lookalikeAccount, client: await signedInClient(lookalikeAccount) };
+    await issueCertificate(percent.client, { microcredential_id: insulation.id });
+    await issueCertificate(lookalike.client, { microcredential_id: insulation.id });
+  });
+
+  test('name substring finds both', async () => {
+    const result = await auditEntries(`actor_search=${encodeURIComponent(`off ${marker}`)}`);
+    const actors = new Set(result.items.map((entry) => entry.actor.id));
+    assert.deepEqual([...actors].sort(), [percent.id, lookalike.id].sort());
+    assert.equal(result.total, 2);
+  });
+
+  test('wildcards match only themselves', async () => {
+    const result = await auditEntries(`actor_search=${encodeURIComponent(`50%_off ${marker}`)}`);
+    assert.equal(result.total, 1);
+    assert.equal(result.items[0].actor.id, percent.id);
+    assert.equal(result.items[0].action, 'certificate_issued');
+  });
+
+  test('e-mail prefix ignores case', async () => {
+    const prefix = percent.email.split('@')[0].toUpperCase();
+    const result = await auditEntries(`actor_search=${encodeURIComponent(prefix)}`);
+    assert.equal(result.total, 1);
+    assert.equal(result.items[0].actor.id, percent.id);
+  });
+
+  test('numeric actor id still works', async () => {
+    const byId = await auditEntries(`actor=${lookalike.id}`);
+    assert.equal(byId.total, 1);
+    assert.equal(byId.items[0].actor.id, lookalike.id);
+
+    const both = await auditEntries(`actor=${lookalike.id}&actor_search=${encodeURIComponent(percent.email)}`);
+    assert.equal(both.total, 0);
+  });
+
+  test('blank or unknown text', async () => {
+    const blank = await auditEntries(`actor=${percent.id}&actor_search=%20%20`);
+    assert.equal(blank.total, 1);
+    assert.equal(blank.items[0].actor.id, percent.id);
+
+    const none = await auditEntries(`actor_search=${encodeURIComponent(`nobody-${marker}`)}`);
+    assert.equal(none.total, 0);
+    assert.deepEqual(none.items, []);
+  });
+
+  test('overlong text rejected', async () => {
+    const response = await coordinator.get(`/api/v1/audit?actor_search=${'a'.repeat(255)}`);
+    assert.equal(response.status, 400, response.text);
+    assert.equal(response.json.error.field, 'actor_search');
+    assert.match(response.json.error.message, /at most 254 characters/);
+  });
+
+  test('other roles get 403', async () => {
+    const issuer = await signedInClient(await createUser({ role: 'issuer', organisationShortName: 'FLC' }));
+    const response = await issuer.get(`/api/v1/audit?actor_search=${marker}`);
+    assert.equal(response.status, 403, response.text);
   });
 });

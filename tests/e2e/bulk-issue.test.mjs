@@ -7,6 +7,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { launchBrowser, newPage, saveScreenshot } from '../lib/browser.mjs';
+import { signInThroughForm } from '../lib/signin.mjs';
 import {
   INSULATION_TITLE,
   baseUrl,
@@ -36,6 +37,32 @@ describe('bulk issue page', { timeout: 120000 }, () => {
     if (folder) await rm(folder, { recursive: true, force: true });
   });
 
+  test('unknown column shown as warning', async () => {
+    const marker = randomToken(8);
+    const file = path.join(folder, 'with-notes.csv');
+    await writeFile(file, `Name,E-mail,Notes\nAna Notes ${marker},notes.${marker}@example.org,second cohort\n`);
+
+    const page = await newPage(browser);
+    try {
+      await signInThroughForm(page, issuer);
+      await page.goto(`${baseUrl}/issue/bulk`);
+      await page.getByLabel('Micro-credential', { exact: true }).selectOption({ label: INSULATION_TITLE });
+      await page.getByLabel('CSV file', { exact: true }).setInputFiles(file);
+      await page.getByRole('button', { name: 'Check the file', exact: true }).click();
+
+      await page.getByText('1 row, as read from the file').waitFor();
+      const warning = page.locator('.bulk__report .alert--info');
+      assert.equal(await warning.count(), 1);
+      assert.match(await warning.innerText(), /^The column "Notes" is not one that MIC reads, so its values are ignored\./);
+      // The warning does not block: the row is ready and the issue button is offered.
+      assert.equal(await page.locator('.bulk__row--invalid').count(), 0);
+      await page.getByRole('button', { name: 'Issue 1 certificate', exact: true }).waitFor();
+      await saveScreenshot(page, 'bulk-issue-unknown-column', { fullPage: false });
+    } finally {
+      await page.context().close();
+    }
+  });
+
   test('file checked, issued and listed', async () => {
     const marker = randomToken(8);
     let csv = '\ufeffHolder name;E-mail;External reference\r\n';
@@ -61,6 +88,7 @@ describe('bulk issue page', { timeout: 120000 }, () => {
       await page.getByText(`${ROWS} rows, as read from the file`).waitFor();
       assert.equal(await page.locator('.bulk__report tbody tr').count(), ROWS);
       assert.equal(await page.locator('.bulk__row--invalid').count(), 0);
+      assert.equal(await page.locator('.bulk__report .alert').count(), 0, 'a file of known columns got a warning');
       assert.equal(await page.locator('tr[data-line="2"] td').nth(1).textContent(), `Ștefan Bulk ${marker} 1`);
       await saveScreenshot(page, 'bulk-issue-report', { fullPage: false });
       assert.equal(await sqlValue(`SELECT COUNT(*) FROM certificates WHERE bulk_reference LIKE ${sqlString(`${marker}-%`)}`), '0');

@@ -13,6 +13,7 @@ import {
   createUser,
   demoMicrocredential,
   issueCertificate,
+  randomToken,
   signedInClient,
   sql,
   sqlString,
@@ -365,5 +366,57 @@ describe('dashboard', { timeout: 180000 }, () => {
     assert.match(writtenText, /\b(CET|CEST|GMT\+[12])$/);
     await saveScreenshot(page, 'dashboard-outbox');
     await page.context().close();
+  });
+});
+
+describe('dashboard audit filter', { timeout: 120000 }, () => {
+  let browser;
+  let coordinatorAccount;
+  let actorAccount;
+  let otherAccount;
+  const marker = randomToken(8);
+
+  before(async () => {
+    coordinatorAccount = await createUser({ role: 'coordinator' });
+    // Two coordinators whose audit entries differ only in the actor, so the filter decides.
+    actorAccount = await createUser({ role: 'coordinator', name: `Audit Filtered ${marker}` });
+    otherAccount = await createUser({ role: 'coordinator', name: `Audit Other ${marker}` });
+    const insulation = await demoMicrocredential(INSULATION_TITLE);
+    await issueCertificate(await signedInClient(actorAccount), { microcredential_id: insulation.id });
+    await issueCertificate(await signedInClient(otherAccount), { microcredential_id: insulation.id });
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  test('actor text filters the table', async () => {
+    const page = await newPage(browser);
+    try {
+      await signInThroughForm(page, coordinatorAccount);
+      await page.goto(`${baseUrl}/dashboard/audit`);
+      const field = page.getByLabel('Actor (part of the name or e-mail address)', { exact: true });
+      await field.fill(`filtered ${marker}`);
+      await page.getByRole('button', { name: 'Apply filters', exact: true }).click();
+      await page.waitForURL((url) => url.searchParams.get('actor_search') === `filtered ${marker}`);
+
+      // The table keeps the unfiltered entries until the filtered ones arrive, so wait for the count.
+      const table = page.getByRole('table');
+      await table.locator('caption', { hasText: /^1 entry$/ }).waitFor();
+      await table.getByRole('link', { name: `Audit Filtered ${marker}`, exact: true }).waitFor();
+      assert.equal(await table.getByText(`Audit Other ${marker}`).count(), 0);
+      assert.equal(await field.inputValue(), `filtered ${marker}`);
+      await saveScreenshot(page, 'dashboard-audit-actor-filter');
+
+      // The actor link filters by user id, which the form shows with a way back to every actor.
+      await table.getByRole('link', { name: `Audit Filtered ${marker}`, exact: true }).click();
+      await page.waitForURL((url) => url.searchParams.get('actor') === String(actorAccount.id));
+      await page.getByText(`Only the entries of user ID ${actorAccount.id}.`).waitFor();
+      await page.getByRole('link', { name: 'Show every actor', exact: true }).click();
+      await page.waitForURL((url) => !url.searchParams.has('actor'));
+    } finally {
+      await page.context().close();
+    }
   });
 });

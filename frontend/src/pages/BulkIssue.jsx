@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, get, postCsv } from '../api.js';
 import { t } from '../i18n/index.js';
+import { readableServerMessage } from '../errors.js';
 import { canIssueFor, useSession } from '../session.js';
 import { Alert, ErrorAlert, Loading } from '../components/common.jsx';
 import { Field } from '../components/Field.jsx';
@@ -52,6 +53,22 @@ function Report({ report }) {
       </table>
     </div>
   );
+}
+
+/**
+ * Shows the warnings of a report, which do not stop issuing: the catalogue's sentence for a known
+ * code, the server's message for any other.
+ */
+function Warnings({ warnings }) {
+  if (!warnings || !warnings.length) return null;
+  return warnings.map((warning, index) => {
+    let text = readableServerMessage(warning.message || '');
+    if (warning.code === 'unknown_columns' && Array.isArray(warning.columns)) {
+      const columns = warning.columns.map((name) => `"${name}"`).join(', ');
+      text = t('bulk.unknownColumns', { count: warning.columns.length, columns });
+    }
+    return <Alert key={index} kind="info">{text}</Alert>;
+  });
 }
 
 /** Shows the progress of a job from its done_rows, which the worker writes while it issues. */
@@ -226,6 +243,7 @@ function BulkForm({ user }) {
         <section class="bulk__report" aria-live="polite">
           <h2>{t('bulk.reportTitle')}</h2>
           {report.invalid_rows > 0 ? <Alert>{t('bulk.invalidRows', { count: report.invalid_rows })}</Alert> : null}
+          <Warnings warnings={report.warnings} />
           <Report report={report} />
           {ready ? (
             <button type="button" class="button" onClick={start} disabled={busy}>

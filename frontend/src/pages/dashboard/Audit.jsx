@@ -6,7 +6,9 @@ import { Link, navigate } from '../../router.jsx';
 import { Day, ErrorAlert, Loading, Pager } from '../../components/common.jsx';
 import { DashboardFrame } from './Frame.jsx';
 
-const FILTERS = ['actor', 'organisation', 'object_type', 'object_id', 'from', 'to'];
+// actor is a user id, set by the actor links of the table. actor_search is text that the API
+// matches anywhere in the actors' names and e-mail addresses.
+const FILTERS = ['actor', 'actor_search', 'organisation', 'object_type', 'object_id', 'from', 'to'];
 
 function readFilters(search) {
   const params = new URLSearchParams(search);
@@ -94,7 +96,13 @@ function AuditFilters({ filters }) {
 
   return (
     <form class="filters" onSubmit={onSubmit} aria-label={t('audit.filtersLabel')}>
-      {input('actor', 'number')}
+      {input('actor_search', 'search')}
+      {values.actor ? (
+        <p class="filters__item">
+          {t('audit.filters.actorId', { id: values.actor })}{' '}
+          <Link href={withQuery('/dashboard/audit', { ...filters, actor: '' })}>{t('audit.filters.anyActor')}</Link>
+        </p>
+      ) : null}
       <div class="filters__item">
         <label for="audit-organisation">{t('audit.filters.organisation')}</label>
         <select id="audit-organisation" class="field__control" value={values.organisation} onChange={change('organisation')}>
