@@ -253,10 +253,11 @@ static int search_from_query_or_reply(struct req *r, struct search *s)
 
 enum sort_order { SORT_RELEVANCE, SORT_TITLE, SORT_NEWEST, SORT_WORKLOAD };
 
-/* The filters of one catalogue request; an unset filter is 0 or an empty string. */
+/* The filters of one catalogue request; an unset filter is 0, false or an empty string. */
 struct filters {
 	struct search search;
 	long long eqf;
+	bool eqf_none;                             /* eqf=none: only versions without an EQF level */
 	long long min_hours;
 	long long max_hours;
 	char language[3];
@@ -369,6 +370,23 @@ static int esco_filter_or_reply(struct req *r, struct filters *f)
 	return 0;
 }
 
+/* Reads eqf: an EQF level from 1 to 8, or none for the versions without a level. */
+static int eqf_filter_or_reply(struct req *r, struct filters *f)
+{
+	char *value = req_query(r, "eqf");
+	int rc = 0;
+
+	if (value && strcmp(value, "none") == 0) {
+		f->eqf_none = true;
+	} else if (value && parse_long(value, 1, 8, &f->eqf) != 0) {
+		reply_error(r, 400, "invalid_field", "eqf",
+		    "eqf must be a whole number from 1 to 8, or none for no EQF level");
+		rc = -1;
+	}
+	free(value);
+	return rc;
+}
+
 static int filters_parse_or_reply(struct req *r, struct filters *f)
 {
 	static const char *const participation[] = { "online", "onsite", "blended", NULL };
@@ -376,7 +394,7 @@ static int filters_parse_or_reply(struct req *r, struct filters *f)
 	char sort[16];
 
 	if (search_from_query_or_reply(r, &f->search) != 0 ||
-	    query_long_or_reply(r, "eqf", 1, 8, 0, &f->eqf) != 0 ||
+	    eqf_filter_or_reply(r, f) != 0 ||
 	    query_long_or_reply(r, "min_hours", 1, MC_HOURS_MAX, 0, &f->min_hours) != 0 ||
 	    query_long_or_reply(r, "max_hours", 1, MC_HOURS_MAX, 0, &f->max_hours) != 0 ||
 	    query_long_or_reply(r, "organisation", 1, INT64_MAX, 0, &f->organisation) != 0 ||
@@ -594,6 +612,11 @@ static void wanted_values_resolve(struct wanted_values *wanted, const struct fil
 	for (size_t d = 0; d < CD_COUNT; d++) {
 		wanted->active[d] = text[d] != NULL;
 		wanted->value[d] = text[d] ? catalogue_values_find(&index->values[d], text[d]) : -1;
+	}
+	/* NULL finds the index of the missing level, or -1 when every version has a level. */
+	if (f->eqf_none) {
+		wanted->active[CD_EQF] = true;
+		wanted->value[CD_EQF] = catalogue_values_find(&index->values[CD_EQF], NULL);
 	}
 }
 
@@ -825,9 +848,10 @@ static int catalogue_rows(struct worker *w, const struct selection *s, const cha
 /*
  * Each facet counts the versions that pass the text and workload filters and every filter but
  * its own, as if it had its own GROUP BY query. Facet values come in the order that ORDER BY gave
- * them in SQL. EQF levels come with "no level" first, participation forms in ENUM order and codes
- * in byte order. Organisations come by name and ESCO occupations by label (unknown URIs first, by
- * URI), both ranked by MariaDB in their collation when the index was built.
+ * them in SQL. EQF levels come with "no level" (value null, the filter eqf=none) first,
+ * participation forms in ENUM order and codes in byte order. Organisations come by name and ESCO
+ * occupations by label (unknown URIs first, by URI), both ranked by MariaDB in their collation
+ * when the index was built.
  *
  * NOTE: the counts assume at most one published version per micro-credential, which publishing
  * keeps true; the SQL that this replaced counted DISTINCT micro-credential ids.
@@ -1039,10 +1063,10 @@ static void cache_key_build(struct buf *key, const struct filters *f, const char
 {
 	const struct search *s = &f->search;
 
-	buf_printf(key, "lang=%s page=%lld per_page=%lld eqf=%lld hours=%lld-%lld language=%s"
-	    " country=%s participation=%s organisation=%lld sort=%d", lang, page, per_page, f->eqf,
-	    f->min_hours, f->max_hours, f->language, f->country, f->participation, f->organisation,
-	    (int)f->sort);
+	buf_printf(key, "lang=%s page=%lld per_page=%lld eqf=%lld eqf_none=%d hours=%lld-%lld"
+	    " language=%s country=%s participation=%s organisation=%lld sort=%d", lang, page, per_page,
+	    f->eqf, (int)f->eqf_none, f->min_hours, f->max_hours, f->language, f->country,
+	    f->participation, f->organisation, (int)f->sort);
 	cache_key_text(key, "esco", f->esco ? f->esco : "", f->esco ? strlen(f->esco) : 0);
 	cache_key_text(key, "boolean", s->boolean.len ? s->boolean.data : "", s->boolean.len);
 	for (size_t i = 0; i < s->like_count; i++)

@@ -289,6 +289,7 @@ json_t *user_to_json(const struct user *u);
 void handle_session_create(struct req *r);
 void handle_session_delete(struct req *r);
 void handle_me(struct req *r);
+void handle_session_get(struct req *r);
 long long user_create(struct worker *w, const char *email, const char *name, enum role role,
     long long organisation_id, const char *password, char *err, size_t errlen);
 

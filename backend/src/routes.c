@@ -17,6 +17,7 @@ const struct route routes[] = {
 	/* method  pattern                                   handler                          roles                  csrf   json */
 	{ "GET",    "/api/v1/health",                        handle_health,                   ROLES_ANYONE,          false, false },
 	{ "GET",    "/api/v1/openapi.json",                  handle_openapi,                  ROLES_ANYONE,          false, false },
+	{ "GET",    "/api/v1/session",                       handle_session_get,              ROLES_ANYONE,          false, false },
 	{ "POST",   "/api/v1/session",                       handle_session_create,           ROLES_ANYONE,          false, true },
 	{ "DELETE", "/api/v1/session",                       handle_session_delete,           ROLES_SIGNED_IN,       true,  false },
 	{ "GET",    "/api/v1/me",                            handle_me,                       ROLES_SIGNED_IN,       false, false },

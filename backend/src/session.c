@@ -408,6 +408,24 @@ void handle_me(struct req *r)
 	    r->csrf_token));
 }
 
+/*
+ * GET /api/v1/session: the body of GET /api/v1/me while signed in, else 200 with user and
+ * csrf_token null, so that a signed-out page load gets no 401. The route is open to anyone, so
+ * the router has not loaded the session.
+ */
+void handle_session_get(struct req *r)
+{
+	if (session_load(r) != 0) {
+		reply_db_error(r);
+		return;
+	}
+	if (r->user == NULL) {
+		reply_json(r, 200, json_pack("{s:n, s:n}", "user", "csrf_token"));
+		return;
+	}
+	handle_me(r);
+}
+
 long long user_create(struct worker *w, const char *email, const char *name, enum role role,
     long long organisation_id, const char *password, char *err, size_t errlen)
 {

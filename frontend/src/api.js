@@ -1,7 +1,8 @@
 // The one place that talks to the backend's API v1 (same origin, cookie session).
 //
-// The CSRF token is kept in memory only: it comes with the sign-in answer and with GET /api/v1/me,
-// which the app calls at start-up. Every state-changing call sends it as X-CSRF-Token.
+// The CSRF token is kept in memory only: it comes with the sign-in response and with
+// GET /api/v1/session, which the app calls at start-up. Every state-changing call sends it as
+// X-CSRF-Token.
 
 let csrfToken = null;
 

@@ -1,4 +1,6 @@
-// Who is signed in. Loaded once from GET /api/v1/me at start-up, changed by sign-in and sign-out.
+// Who is signed in. Loaded once from GET /api/v1/session at start-up, changed by sign-in and
+// sign-out. That endpoint returns a null user to a visitor instead of the 401 of GET /api/v1/me,
+// so a signed-out page load logs no failed request in the browser's console.
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, del, get, post, setCsrfToken } from './api.js';
 
@@ -22,13 +24,13 @@ export function useSession() {
 
 export async function loadSession() {
   try {
-    const me = await get('/api/v1/me');
-    setCsrfToken(me.csrf_token);
-    set({ loaded: true, user: me.user });
+    const session = await get('/api/v1/session');
+    setCsrfToken(session.csrf_token);
+    set({ loaded: true, user: session.user });
   } catch (e) {
     setCsrfToken(null);
-    // 401 means signed out; any other failure also leaves the app usable as a visitor
-    set({ loaded: true, user: null, error: e instanceof ApiError && e.status !== 401 ? e : null });
+    // A failure leaves the app usable as a visitor.
+    set({ loaded: true, user: null, error: e instanceof ApiError ? e : null });
   }
 }
 

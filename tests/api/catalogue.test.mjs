@@ -37,6 +37,50 @@ describe('catalogue filters', () => {
     assert.deepEqual(level4.facets.eqf, all.facets.eqf);
   });
 
+  test('eqf none filter and facet', async () => {
+    const all = await list({});
+    const none = await list({ eqf: 'none' });
+
+    // In the demo data only the German furniture micro-credential has no EQF level.
+    assert.deepEqual(none.items.map((i) => i.title), ['Kreislaufwirtschaft in der Möbelindustrie']);
+    assert.equal(none.total, 1);
+    assert.ok(none.items.every((i) => i.eqf_level === null));
+    assert.equal(none.total, facetCount(all.facets.eqf, null));
+    // The eqf facet ignores its own filter; the other facets count only the versions without a level.
+    assert.deepEqual(none.facets.eqf, all.facets.eqf);
+    assert.deepEqual(none.facets.language, [{ value: 'de', count: 1 }]);
+  });
+
+  test('eqf none combines with other filters', async () => {
+    const noMatch = await list({ eqf: 'none', q: 'insulation' });
+    assert.equal(noMatch.total, 0);
+    assert.deepEqual(noMatch.items, []);
+
+    const german = await list({ eqf: 'none', language: 'de' });
+    assert.equal(german.total, 1);
+    const english = await list({ eqf: 'none', language: 'en' });
+    assert.equal(english.total, 0);
+    assert.equal(facetCount(english.facets.eqf, null), 0);
+  });
+
+  test('eqf none in csv', async () => {
+    const response = await anonymous.get('/api/v1/microcredentials.csv?eqf=none');
+
+    assert.equal(response.status, 200, response.text);
+    const lines = response.text.split('\r\n').filter((line) => line !== '');
+    assert.equal(lines.length, 2);
+    assert.ok(lines[1].includes('Kreislaufwirtschaft in der Möbelindustrie'));
+  });
+
+  test('invalid eqf values rejected', async () => {
+    for (const value of ['0', '9', 'None', 'NONE', 'null', 'four', '4.5', '']) {
+      const response = await anonymous.get(`/api/v1/microcredentials?eqf=${encodeURIComponent(value)}`);
+      assert.equal(response.status, 400, `eqf=${value}: ${response.text}`);
+      assert.equal(response.json.error.code, 'invalid_field', `eqf=${value}`);
+      assert.equal(response.json.error.field, 'eqf', `eqf=${value}`);
+    }
+  });
+
   test('workload range', async () => {
     const result = await list({ min_hours: '40', max_hours: '50' });
 

@@ -68,8 +68,8 @@ describe('errors', () => {
       ['PUT', '/api/v1/microcredentials', ['GET']],
       ['DELETE', '/api/v1/microcredentials/1', ['GET']],
       ['DELETE', '/api/v1/certificates', ['GET', 'POST']],
-      ['PATCH', '/api/v1/session', ['POST', 'DELETE']],
-      ['GET', '/api/v1/session', ['POST', 'DELETE']],
+      ['PATCH', '/api/v1/session', ['GET', 'POST', 'DELETE']],
+      ['PUT', '/api/v1/session', ['GET', 'POST', 'DELETE']],
       ['POST', '/api/v1/verify/zzzzzzzzzzzzzzzzzzzz', ['GET']],
       ['GET', '/api/v1/certificates/zzzzzzzzzzzzzzzzzzzz/revoke', ['POST']],
     ];

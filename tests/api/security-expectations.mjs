@@ -72,6 +72,7 @@ export const ROUTE_EXPECTATIONS = {
     scope: 'none',
     request: (fx, caller) => ({ json: signInBody(fx, caller) }),
   },
+  'GET /api/v1/session': { scope: 'none' },
   'DELETE /api/v1/session': { scope: 'none' },
   'GET /api/v1/me': { scope: 'none' },
   'GET /api/v1/microcredentials': { scope: 'none' },

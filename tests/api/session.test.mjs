@@ -1,4 +1,4 @@
-// API v1 sessions: POST /api/v1/session, GET /api/v1/me, DELETE /api/v1/session.
+// API v1 sessions: POST, GET and DELETE /api/v1/session, and GET /api/v1/me.
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 
@@ -120,6 +120,44 @@ describe('session', () => {
     assert.equal(me.status, 200, me.text);
     assert.deepEqual(me.json.user, signIn.json.user);
     assert.equal(me.json.csrf_token, signIn.json.csrf_token);
+  });
+
+  test('session signed out is null', async () => {
+    const response = await new Client().get('/api/v1/session');
+
+    assert.equal(response.status, 200, response.text);
+    assert.deepEqual(response.json, { user: null, csrf_token: null });
+    assert.equal(response.headers.get('cache-control'), 'no-store');
+  });
+
+  test('session with a made-up cookie is null', async () => {
+    const response = await clientWithCookie('A'.repeat(43)).get('/api/v1/session');
+
+    assert.equal(response.status, 200, response.text);
+    assert.deepEqual(response.json, { user: null, csrf_token: null });
+  });
+
+  test('session signed in equals me', async () => {
+    const client = new Client();
+    const signIn = await client.signIn(coordinator.email, coordinator.password);
+    const session = await client.get('/api/v1/session');
+    const me = await client.get('/api/v1/me');
+
+    assert.equal(session.status, 200, session.text);
+    assert.deepEqual(session.json.user, signIn.json.user);
+    assert.equal(session.json.csrf_token, signIn.json.csrf_token);
+    assert.deepEqual(session.json, me.json);
+  });
+
+  test('session after sign-out is null', async () => {
+    const client = new Client();
+    await client.signIn(coordinator.email, coordinator.password);
+    const cookie = client.cookieHeader();
+    assert.equal((await client.del('/api/v1/session')).status, 204);
+
+    const response = await new Client().get('/api/v1/session', { headers: { Cookie: cookie } });
+    assert.equal(response.status, 200, response.text);
+    assert.equal(response.json.user, null);
   });
 
   test('sign-in always makes new session', async () => {

@@ -176,6 +176,10 @@ describe('learner journey', { timeout: 240000 }, () => {
     await page.getByRole('button', { name: 'Submit now' }).click();
     await page.getByRole('heading', { name: 'You did not pass this time' }).waitFor();
     await page.getByText('You can try again in about 60 minutes; 2 attempts are left.').waitFor();
+    // The table of scores per outcome is named by its heading, which the page shows once.
+    assert.equal(await page.getByText('Score per learning outcome', { exact: true }).count(), 1);
+    assert.equal(await page.getByRole('heading', { name: 'Score per learning outcome' }).count(), 1);
+    assert.equal(await page.getByRole('table', { name: 'Score per learning outcome' }).count(), 1);
     await page.setViewportSize({ width: 360, height: 740 });
     await saveScreenshot(page, 'learner-7-failed-phone');
   });

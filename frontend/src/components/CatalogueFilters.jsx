@@ -11,7 +11,26 @@ export const FILTER_KEYS = [
   'eqf', 'min_hours', 'max_hours', 'language', 'esco', 'organisation', 'country', 'participation', 'sort',
 ];
 
+/** Sort orders of GET /api/v1/microcredentials. Relevance needs search text to rank by. */
 const SORTS = ['relevance', 'title', 'newest', 'workload'];
+
+/** Returns the order that the API applies without a sort parameter: relevance with q, else title. */
+function defaultSort(q) {
+  return q ? 'relevance' : 'title';
+}
+
+/** Returns the sort orders offered for the search text q: "Best match" only when there is text. */
+function sortChoices(q) {
+  return q ? SORTS : SORTS.filter((s) => s !== 'relevance');
+}
+
+/**
+ * Returns sort when it is one of the orders offered for the search text q, else '' (the default
+ * order), so that removing the text never leaves "Best match" chosen.
+ */
+export function validSort(sort, q) {
+  return sortChoices(q).includes(sort) ? sort : '';
+}
 
 /** Number of filters in `query` that narrow the list (the sort order does not). */
 export function activeFilterCount(query) {
@@ -26,18 +45,25 @@ function startsOpen() {
 }
 
 /**
- * The options of one facet as [value, text] pairs, each text with its count. A chosen value that
- * the facet no longer lists stays selectable, so the select never silently shows another value.
+ * The options of one facet as [value, text] pairs, each text with its count. The facet's entry for
+ * a missing value (value null) becomes the option nullValue, or is left out without one. A chosen
+ * value that the facet no longer lists stays selectable, so the select never silently shows
+ * another value.
  */
-function facetOptions(values, labelOf, chosen) {
+function facetOptions(values, labelOf, chosen, nullValue) {
   const options = (values || [])
-    .filter((v) => v.value !== null && v.value !== undefined)
-    .map((v) => [String(v.value), t('filters.optionWithCount', { label: labelOf(v), count: v.count })]);
-  if (chosen && !options.some(([value]) => value === chosen)) options.push([chosen, chosen]);
+    .filter((v) => (v.value !== null && v.value !== undefined) || nullValue)
+    .map((v) => [
+      v.value === null || v.value === undefined ? nullValue : String(v.value),
+      t('filters.optionWithCount', { label: labelOf(v), count: v.count }),
+    ]);
+  if (chosen && !options.some(([value]) => value === chosen)) {
+    options.push([chosen, chosen === nullValue ? labelOf({ value: null }) : chosen]);
+  }
   return options;
 }
 
-function FacetSelect({ id, name, label, values, labelOf, query }) {
+function FacetSelect({ id, name, label, values, labelOf, nullValue, query }) {
   const chosen = query[name];
   function onChange(event) {
     navigate(withQuery('/', { ...query, [name]: event.currentTarget.value, page: '' }));
@@ -47,7 +73,7 @@ function FacetSelect({ id, name, label, values, labelOf, query }) {
       <label class="field__label" for={id}>{label}</label>
       <select id={id} name={name} class="field__control" value={chosen} onChange={onChange}>
         <option value="">{t('filters.any')}</option>
-        {facetOptions(values, labelOf, chosen).map(([value, text]) => (
+        {facetOptions(values, labelOf, chosen, nullValue).map(([value, text]) => (
           <option key={value} value={value}>{text}</option>
         ))}
       </select>
@@ -130,8 +156,11 @@ export function CatalogueFilters({ query, facets }) {
   const active = activeFilterCount(query);
   const f = facets || {};
 
+  // The address carries no sort parameter for the default order, because the API applies it then.
+  const sort = query.sort || defaultSort(query.q);
   function onSort(event) {
-    navigate(withQuery('/', { ...query, sort: event.currentTarget.value, page: '' }));
+    const chosen = event.currentTarget.value;
+    navigate(withQuery('/', { ...query, sort: chosen === defaultSort(query.q) ? '' : chosen, page: '' }));
   }
 
   return (
@@ -150,9 +179,8 @@ export function CatalogueFilters({ query, facets }) {
       <div id="filters-panel" class="filters__panel" hidden={!open}>
         <div class="filters__field">
           <label class="field__label" for="filter-sort">{t('filters.sort')}</label>
-          <select id="filter-sort" name="sort" class="field__control" value={query.sort} onChange={onSort}>
-            <option value="">{t('filters.sortDefault')}</option>
-            {SORTS.map((s) => <option key={s} value={s}>{t(`filters.sorts.${s}`)}</option>)}
+          <select id="filter-sort" name="sort" class="field__control" value={sort} onChange={onSort}>
+            {sortChoices(query.q).map((s) => <option key={s} value={s}>{t(`filters.sorts.${s}`)}</option>)}
           </select>
         </div>
         <FacetSelect
@@ -160,7 +188,8 @@ export function CatalogueFilters({ query, facets }) {
           name="eqf"
           label={t('fields.eqfLevel')}
           values={f.eqf}
-          labelOf={(v) => t('eqf.level', { level: v.value })}
+          labelOf={(v) => (v.value === null ? t('filters.eqfNone') : t('eqf.level', { level: v.value }))}
+          nullValue="none"
           query={query}
         />
         <WorkloadRange query={query} />

@@ -74,9 +74,8 @@ export function AttemptResult({ attempt }) {
         {!passed ? <NextAttempt attempt={attempt} /> : null}
       </section>
 
-      <h2>{t('result.byOutcome')}</h2>
-      <table class="table result__outcomes">
-        <caption class="visually-hidden">{t('result.byOutcome')}</caption>
+      <h2 id="result-outcomes-heading">{t('result.byOutcome')}</h2>
+      <table class="table result__outcomes" aria-labelledby="result-outcomes-heading">
         <thead>
           <tr>
             <th scope="col">{t('result.outcome')}</th>

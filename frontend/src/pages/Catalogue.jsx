@@ -4,19 +4,21 @@ import { t } from '../i18n/index.js';
 import { useApi } from '../hooks.js';
 import { Link, navigate } from '../router.jsx';
 import { ErrorAlert, Loading, Pager } from '../components/common.jsx';
-import { CatalogueFilters, FILTER_KEYS, activeFilterCount } from '../components/CatalogueFilters.jsx';
+import { CatalogueFilters, FILTER_KEYS, activeFilterCount, validSort } from '../components/CatalogueFilters.jsx';
 import { Page } from '../components/Page.jsx';
 import { eqfShort, languageLabel, organisationWithCountry, participationLabel, workloadShort } from '../format.js';
 
 /**
  * Reads the search text, the filters and the page from the address, so that a link or the back
  * button restores the same list. The keys are the query parameters of GET /api/v1/microcredentials.
+ * A sort order that the search text does not allow, such as "Best match" without text, is dropped.
  */
 function readQuery(search) {
   const params = new URLSearchParams(search);
   const page = Number.parseInt(params.get('page') || '1', 10);
   const query = { q: (params.get('q') || '').trim(), page: page > 0 ? page : 1 };
   for (const key of FILTER_KEYS) query[key] = (params.get(key) || '').trim();
+  query.sort = validSort(query.sort, query.q);
   return query;
 }
 
@@ -43,7 +45,8 @@ function SearchForm({ query }) {
   useEffect(() => setText(query.q), [query.q]);
   function onSubmit(event) {
     event.preventDefault();
-    navigate(withQuery('/', { ...query, q: text.trim(), page: '' }));
+    const q = text.trim();
+    navigate(withQuery('/', { ...query, q, sort: validSort(query.sort, q), page: '' }));
   }
   return (
     <form class="search" role="search" onSubmit={onSubmit}>
