@@ -38,3 +38,7 @@ INSERT INTO organisations (name, short_name, type, country, city, website) VALUE
   -- NOTE: the project lists this construction college only by its acronym, so the acronym is also
   -- the name until the college's full name is confirmed.
   ('CONSTRUCT2', 'CONSTRUCT2', 'vet_provider', 'MD', NULL, NULL);
+
+-- The founding members joined before their first micro-credentials were published (June 2026),
+-- a few days apart, so that "Member since" is not the day the demo data was loaded.
+UPDATE organisations SET joined_at = TIMESTAMP('2025-10-01 09:00:00') + INTERVAL (id * 4) DAY;

@@ -55,6 +55,18 @@ describe('members pages', { timeout: 120000 }, () => {
     await saveScreenshot(page, 'members-1-list');
   });
 
+  test('initials stand for whole names', async () => {
+    await page.goto(`${baseUrl}/members`);
+    const initialsOf = async (name) => {
+      const member = page.locator('li.member').filter({ has: page.getByRole('link', { name, exact: true }) });
+      return (await member.locator('.org-logo--initials').innerText()).trim();
+    };
+    await page.getByRole('link', { name: 'Fundación Laboral de la Construcción' }).waitFor();
+    // A short name of up to four letters stays whole; a longer one gives way to the name's capitals.
+    assert.equal(await initialsOf('Fundación Laboral de la Construcción'), 'FLC');
+    assert.equal(await initialsOf('Clúster de Hábitat Eficiente'), 'CHE');
+  });
+
   test('uploaded logo is shown', async () => {
     await page.goto(`${baseUrl}/members`);
     const austria = page.getByRole('region', { name: 'Austria' });

@@ -28,12 +28,26 @@ function groupMembers(items) {
   return countries;
 }
 
+/**
+ * Up to four letters that stand for an organisation on its square: a short name of four letters
+ * or fewer as it is, otherwise the first letters of the capitalised words of its name
+ * ("Fundación Laboral de la Construcción" gives "FLC"), so a longer short name is not cut.
+ */
+function organisationInitials(organisation) {
+  const short = (organisation.short_name || '').trim();
+  if (short && [...short].length <= 4) return short;
+  const words = (organisation.name || short || '?').split(/[\s\-–]+/u);
+  const capitals = words.filter((word) => /^\p{Lu}/u.test(word)).map((word) => [...word][0]);
+  if (capitals.length >= 2) return capitals.slice(0, 3).join('');
+  return [...(short || organisation.name || '?')].slice(0, 3).join('');
+}
+
 /** An organisation's logo, or its initials on a coloured square when it has none. */
 export function OrganisationLogo({ organisation, size = 'small' }) {
   if (organisation.logo_url) {
     return <img class={`org-logo org-logo--${size}`} src={organisation.logo_url} alt="" loading="lazy" />;
   }
-  const initials = (organisation.short_name || organisation.name || '?').slice(0, 3);
+  const initials = organisationInitials(organisation);
   return <span class={`org-logo org-logo--${size} org-logo--initials`} aria-hidden="true">{initials}</span>;
 }
 
