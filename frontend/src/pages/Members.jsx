@@ -29,9 +29,9 @@ function groupMembers(items) {
 }
 
 /**
- * Up to four letters that stand for an organisation on its square: a short name of four letters
- * or fewer as it is, otherwise the first letters of the capitalised words of its name
- * ("Fundación Laboral de la Construcción" gives "FLC"), so a longer short name is not cut.
+ * Returns the letters on an organisation's square. A short name of four letters or fewer stays as
+ * it is. Otherwise the first letters of up to three capitalised words of the name are used, so
+ * "Clúster de Hábitat Eficiente" gives "CHE" instead of a cut short name.
  */
 function organisationInitials(organisation) {
   const short = (organisation.short_name || '').trim();
