@@ -63,7 +63,8 @@ describe('members pages', { timeout: 120000 }, () => {
     };
     await page.getByRole('link', { name: 'Fundación Laboral de la Construcción' }).waitFor();
     // A short name of up to four letters stays whole; a longer one gives way to the name's capitals.
-    assert.equal(await initialsOf('Fundación Laboral de la Construcción'), 'FLC');
+    // Other suites upload a logo for FLC, so these two members never get one.
+    assert.equal(await initialsOf('Centro Tecnológico da Cerâmica e do Vidro'), 'CTCV');
     assert.equal(await initialsOf('Clúster de Hábitat Eficiente'), 'CHE');
   });
 
