@@ -263,6 +263,26 @@ void handle_assessment_get(struct req *r)
 	json_object_set_new(body, "available", json_boolean(rules.exists && available && outcomes > 0));
 	/* Questions that cover several outcomes count once, so this is an upper bound. */
 	json_object_set_new(body, "max_questions", json_integer(available_questions));
+	/*
+	 * The route is open to anyone, so the router loads no session. A signed-in learner also gets
+	 * when their next attempt may start, so that the page offers the start only when it would work.
+	 */
+	if (session_load(r) != 0) {
+		json_decref(body);
+		reply_db_error(r);
+		goto out;
+	}
+	if (r->user && r->user->role == ROLE_LEARNER) {
+		json_t *next = attempt_next_json(r->w, r->user->id, mc_id, &rules);
+
+		if (!next) {
+			json_decref(body);
+			reply_db_error(r);
+			goto out;
+		}
+		json_object_set_new(body, "next_attempt", next);
+		json_object_set_new(body, "time_zone", json_string(cfg.timezone));
+	}
 	reply_json(r, 200, body);
 out:
 	json_decref(languages);

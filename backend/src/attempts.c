@@ -682,31 +682,42 @@ static int rules_in_force_load(struct worker *w, const struct attempt *a, struct
 }
 
 /*
- * When the learner of a failed attempt may try again, by the rules in force now:
- * {attempts_left, possible, at, on}. possible is false and at null when no attempt is left;
- * at is the earliest start (null when the learner may start at once). NULL when a query failed.
+ * When learner may start the next attempt at the assessment of micro-credential mc_id under rules:
+ * {attempts_left, possible, passed, at, on}. possible is false and at null when no attempt is left
+ * or the learner has passed. Otherwise at is the earliest start, or null when the learner may start
+ * at once. NULL when a query failed. attempt_allowed_or_reply rejects a start by the same rule.
  */
-static json_t *next_attempt_json(struct worker *w, const struct attempt *a)
+json_t *attempt_next_json(struct worker *w, long long learner, long long mc_id, const struct assessment_rules *rules)
 {
-	struct assessment_rules rules;
 	struct attempt_history h;
 	time_t next, now = time(NULL);
 	int left;
 	json_t *obj;
 	char db_time[32];
 
-	if (rules_in_force_load(w, a, &rules) != 0 || history_load(w, a->learner, a->mc_id, &h) != 0)
+	if (history_load(w, learner, mc_id, &h) != 0)
 		return NULL;
-	left = rules.max_attempts > h.finished ? rules.max_attempts - h.finished : 0;
-	obj = json_pack("{s:i, s:b}", "attempts_left", left, "possible", left > 0 && !h.passed);
-	next = h.last_end + (time_t)rules.wait_minutes * 60;
-	if (left > 0 && !h.passed && next > now) {
+	left = rules->max_attempts > h.finished ? rules->max_attempts - h.finished : 0;
+	obj = json_pack("{s:i, s:b, s:b}", "attempts_left", left, "possible", left > 0 && !h.passed,
+	    "passed", h.passed);
+	next = h.last_end + (time_t)rules->wait_minutes * 60;
+	if (left > 0 && !h.passed && h.finished > 0 && next > now) {
 		time_format_db(next, db_time);
 		json_set_time(obj, "at", "on", db_time);
 	} else {
 		json_set_time(obj, "at", "on", NULL);
 	}
 	return obj;
+}
+
+/* When the learner of a failed attempt may try again, by the rules in force now. */
+static json_t *next_attempt_json(struct worker *w, const struct attempt *a)
+{
+	struct assessment_rules rules;
+
+	if (rules_in_force_load(w, a, &rules) != 0)
+		return NULL;
+	return attempt_next_json(w, a->learner, a->mc_id, &rules);
 }
 
 /*
@@ -772,6 +783,8 @@ static json_t *attempt_json(struct worker *w, const struct attempt *a, json_t *m
 	json_object_set_new(obj, "version", a->version_number ? json_integer(a->version_number) : json_null());
 	json_object_set_new(obj, "seconds_left", json_integer(!finished && deadline > now ? deadline - now : 0));
 	json_object_set_new(obj, "answers_revealed", json_boolean(reveal));
+	/* The client shows next_attempt.at in this zone (MIC_TIMEZONE), not in the device's own. */
+	json_object_set_new(obj, "time_zone", json_string(cfg.timezone));
 	if (finished) {
 		char url[CERT_VERIFY_URL_MAX];
 

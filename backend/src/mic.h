@@ -400,6 +400,8 @@ void handle_assessment_question_replace(struct req *r);
 void handle_assessment_question_delete(struct req *r);
 
 /* attempts.c: learners taking an assessment; a pass issues the certificate at once. */
+/* The learner's next allowed start: {attempts_left, possible, passed, at, on}, or NULL when a query failed. */
+json_t *attempt_next_json(struct worker *w, long long learner, long long mc_id, const struct assessment_rules *rules);
 void handle_attempt_start(struct req *r);
 void handle_attempt_get(struct req *r);
 void handle_attempt_answer(struct req *r);

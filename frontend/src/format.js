@@ -56,6 +56,37 @@ export function formatDateTime(iso, timeZone) {
   return dateTimeFormats[key].format(moment);
 }
 
+const timeFormats = {};
+
+/**
+ * Writes out the time of day of a moment given by the API in ISO 8601 (UTC) as the 24-hour clock
+ * in timeZone, an IANA name such as the alliance's "Europe/Brussels": "05:22". An unknown zone
+ * falls back to UTC.
+ */
+export function formatTimeOfDay(iso, timeZone) {
+  const moment = new Date(iso || '');
+  if (Number.isNaN(moment.getTime())) return iso || '';
+  const key = `${getLocale()} ${timeZone}`;
+  if (!timeFormats[key]) {
+    const options = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
+    try {
+      timeFormats[key] = new Intl.DateTimeFormat(getLocale(), { ...options, timeZone });
+    } catch {
+      timeFormats[key] = new Intl.DateTimeFormat(getLocale(), { ...options, timeZone: 'UTC' });
+    }
+  }
+  return timeFormats[key].format(moment);
+}
+
+/**
+ * Writes out the learner's next allowed start from a next_attempt object of the API ({at, on}) and
+ * the alliance's time zone: "You can start your next attempt at 05:22 on 5 December 2026". The
+ * day is the API's own "on", which is already the calendar day in that zone.
+ */
+export function nextAttemptText(next, timeZone) {
+  return t('assessment.nextAttemptAt', { time: formatTimeOfDay(next.at, timeZone), day: formatDay(next.on) });
+}
+
 function displayName(type, code) {
   if (!code) return '';
   try {

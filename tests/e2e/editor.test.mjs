@@ -1,6 +1,7 @@
 // The micro-credential editor in Chromium: an editor saves a draft with only a title, sees the
 // API's missing elements beside their fields on submit, completes the draft with ordered outcomes,
-// ESCO links and a translation, and submits it for validation.
+// ESCO links and a translation, and submits it for validation, after which the success message
+// has the focus and the form is read-only.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
@@ -106,8 +107,21 @@ describe('microcredential editor', { timeout: 180000 }, () => {
     await saveScreenshot(page, 'editor-complete');
 
     await page.getByRole('button', { name: 'Submit for validation' }).click();
-    await page.getByText('Submitted for validation. The coordinators will assign reviewers.').waitFor();
+    const message = page.getByText('Submitted for validation. The coordinators will assign reviewers.');
+    await message.waitFor();
     await page.getByText('Version 1: submitted.').waitFor();
+    assert.equal(await message.evaluate((el) => el === document.activeElement), true, 'the message has the focus');
+    // The page scrolls smoothly unless the user asks for reduced motion, so wait for it to arrive.
+    await message.evaluate((el) => new Promise((resolve, reject) => {
+      const started = Date.now();
+      const check = () => {
+        const box = el.getBoundingClientRect();
+        if (box.top >= 0 && box.bottom <= window.innerHeight) resolve();
+        else if (Date.now() - started > 5000) reject(new Error(`the message stays outside the viewport at y=${box.top}`));
+        else requestAnimationFrame(check);
+      };
+      check();
+    }));
 
     const stored = (await api.get(`/api/v1/microcredentials/${id}/versions/1`)).json;
     assert.equal(stored.status, 'submitted');
@@ -123,6 +137,17 @@ describe('microcredential editor', { timeout: 180000 }, () => {
     assert.equal(stored.translations[0].language, 'es');
     assert.deepEqual(stored.translations[0].learning_outcomes, ['Traza y corta uniones de caja y espiga.', 'Afila formones y serruchos.']);
     assert.equal(await page.getByRole('button', { name: 'Save draft' }).count(), 0);
+
+    // The submitted version is read-only: disabled fields and no tools to add, move or remove.
+    assert.equal(await page.getByLabel('Title', { exact: true }).isDisabled(), true);
+    assert.equal(await page.getByLabel('Learning outcome 1', { exact: true }).isDisabled(), true);
+    assert.equal(await page.getByLabel('Title in Spanish', { exact: true }).isDisabled(), true);
+    for (const name of ['Add a learning outcome', 'Move outcome 2 up', 'Add translation', 'Remove carpentry', 'Remove carpenter']) {
+      assert.equal(await page.getByRole('button', { name, exact: true }).count(), 0, `the button "${name}" is still shown`);
+    }
+    assert.equal(await page.getByRole('button', { name: /^Remove/ }).count(), 0, 'a remove button is still shown');
+    assert.equal(await page.getByLabel(/^ESCO occupations/).isVisible(), false, 'the ESCO search box is still shown');
+    await saveScreenshot(page, 'editor-submitted-read-only');
   });
 
   test('phone layout fits', async () => {

@@ -1,6 +1,8 @@
 // A learner's journey in Chromium: register, confirm by the e-mailed link, sign in, take the demo
 // assessment of the timber-frame panel micro-credential, reload half-way and resume, pass and open the
-// certificate's verification page; and a second learner who fails and sees when to try again.
+// certificate's verification page. A second learner fails and is shown when to try again, on the
+// result page and on the micro-credential page, also in a tab opened earlier that still offers
+// the start.
 // The steps share one browser and run in order; after a failed step the rest are skipped.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -11,6 +13,20 @@ import { baseUrl, createUser, demoMicrocredential, sql, sqlString, uniqueEmail }
 const TIMBER_FRAME_TITLE = 'Timber-frame assembly of prefabricated wall panels';
 const LEARNER_NAME = 'Małgorzata Øberg-Nuñez';
 const PASSWORD = 'a long learner password';
+// The stack's MIC_TIMEZONE, in which the pages write times of day. ./mic uses this default.
+const ALLIANCE_TIME_ZONE = process.env.MIC_TIMEZONE || 'Europe/Brussels';
+
+/**
+ * Writes out, with Intl in the alliance's zone, the sentence the pages show for a next start at
+ * `moment` (a Date): "You can start your next attempt at 05:22 on 5 December 2026."
+ */
+function nextStartSentence(moment) {
+  const time = new Intl.DateTimeFormat('en-GB', {
+    hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: ALLIANCE_TIME_ZONE,
+  }).format(moment);
+  const day = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: ALLIANCE_TIME_ZONE }).format(moment);
+  return `You can start your next attempt at ${time} on ${day}.`;
+}
 
 /** The question bank of a demo micro-credential by prompt: {type, options, correct}. */
 async function bankByPrompt(title) {
@@ -171,16 +187,48 @@ describe('learner journey', { timeout: 240000 }, () => {
     await page.goto(`${baseUrl}/microcredentials/${timberFrame.id}`);
     await page.getByRole('button', { name: 'Take the assessment' }).click();
     await page.waitForURL(/\/attempts\//);
+    // A second tab of the same session, opened while no attempt is finished, still offers the start.
+    const earlierTab = await page.context().newPage();
+    await earlierTab.goto(`${baseUrl}/microcredentials/${timberFrame.id}`);
+    await earlierTab.getByRole('button', { name: 'Take the assessment' }).waitFor();
+    await page.bringToFront();
     await page.getByRole('button', { name: 'Submit answers' }).click();
     await page.getByText(/questions have no answer yet/).waitFor();
     await page.getByRole('button', { name: 'Submit now' }).click();
     await page.getByRole('heading', { name: 'You did not pass this time' }).waitFor();
     await page.getByText('You can try again in about 60 minutes; 2 attempts are left.').waitFor();
+
+    // The demo assessment makes a learner wait 60 minutes after a failed attempt.
+    const [[submittedAt]] = await sql(
+      "SELECT DATE_FORMAT(submitted_at, '%Y-%m-%dT%H:%i:%sZ') FROM assessment_attempts " +
+        `WHERE learner_user_id = ${account.id} AND status = 'failed'`,
+    );
+    const nextStart = new Date(Date.parse(submittedAt) + 60 * 60 * 1000);
+    const sentence = nextStartSentence(nextStart);
+    const summary = await page.locator('.result__next').textContent();
+    assert.ok(summary.includes(sentence), `the result page shows "${summary}", not "${sentence}"`);
+    assert.doesNotMatch(summary, /\(\d+ \w+ \d{4}\)/, 'the result page still shows the day in brackets');
     // The table of scores per outcome is named by its heading, which the page shows once.
     assert.equal(await page.getByText('Score per learning outcome', { exact: true }).count(), 1);
     assert.equal(await page.getByRole('heading', { name: 'Score per learning outcome' }).count(), 1);
     assert.equal(await page.getByRole('table', { name: 'Score per learning outcome' }).count(), 1);
     await page.setViewportSize({ width: 360, height: 740 });
     await saveScreenshot(page, 'learner-7-failed-phone');
+    await page.setViewportSize({ width: 1280, height: 800 });
+
+    // The tab opened earlier gets 409 wait_required and then shows the next start in words.
+    await earlierTab.bringToFront();
+    await earlierTab.getByRole('button', { name: 'Take the assessment' }).click();
+    await earlierTab.getByText(sentence).waitFor();
+    assert.equal(await earlierTab.getByRole('button', { name: 'Take the assessment' }).count(), 0);
+    assert.equal(await earlierTab.getByText(/\d{4}-\d\d-\d\dT\d\d:\d\d/).count(), 0, 'a raw timestamp is shown');
+    await earlierTab.close();
+
+    // The micro-credential page, loaded afresh, shows the notice in place of the start button.
+    await page.getByRole('link', { name: 'Back to the micro-credential' }).click();
+    await page.getByRole('heading', { name: 'Online assessment' }).waitFor();
+    await page.getByText(sentence).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Take the assessment' }).count(), 0);
+    await saveScreenshot(page, 'learner-8-wait-notice');
   });
 });

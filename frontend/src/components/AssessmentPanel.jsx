@@ -2,7 +2,7 @@
 // and a link to the statistics for those who author the assessment.
 import { useState } from 'preact/hooks';
 import { getLang, t } from '../i18n/index.js';
-import { languageLabel } from '../format.js';
+import { languageLabel, nextAttemptText } from '../format.js';
 import { post, withQuery } from '../api.js';
 import { errorMessage } from '../errors.js';
 import { useApi } from '../hooks.js';
@@ -21,7 +21,7 @@ function authorsAssessment(user, organisationId) {
 
 export function AssessmentPanel({ mc }) {
   const { user } = useSession();
-  const { data: rules } = useApi(`/api/v1/microcredentials/${encodeURIComponent(mc.id)}/assessment`);
+  const { data: rules, reload: reloadRules } = useApi(`/api/v1/microcredentials/${encodeURIComponent(mc.id)}/assessment`);
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
   // The API lists the questions' own language first, then those with translations.
@@ -51,9 +51,21 @@ export function AssessmentPanel({ mc }) {
       const attempt = await post(withQuery(`/api/v1/microcredentials/${encodeURIComponent(mc.id)}/attempts`, { lang: language }));
       navigate(`/attempts/${encodeURIComponent(attempt.id)}`);
     } catch (e) {
-      setError(e);
+      // Another tab may have finished an attempt since the page loaded. Reading the rules again
+      // returns the time of the next start, and the notice below then shows it in words.
+      if (e.code === 'wait_required') reloadRules();
+      else setError(e);
       setBusy(false);
     }
+  }
+
+  // Set for a signed-in learner only: whether and when the next attempt may start.
+  const next = rules.next_attempt;
+  let learnerNotice = null;
+  if (next && !next.possible) {
+    learnerNotice = next.passed ? t('assessment.alreadyPassed') : t('assessment.noAttemptsLeft');
+  } else if (next && next.at) {
+    learnerNotice = nextAttemptText(next, rules.time_zone);
   }
 
   let action;
@@ -65,6 +77,8 @@ export function AssessmentPanel({ mc }) {
         <Link class="button button--secondary" href={`/register?next=${next}`}>{t('assessment.registerToTake')}</Link>
       </p>
     );
+  } else if (user.role === 'learner' && learnerNotice) {
+    action = <p class="alert alert--info assessment-panel__notice">{learnerNotice}</p>;
   } else if (user.role === 'learner') {
     action = (
       <>

@@ -5,7 +5,7 @@
 import { t } from '../i18n/index.js';
 import { Link } from '../router.jsx';
 import { Day } from '../components/common.jsx';
-import { formatNumber } from '../format.js';
+import { formatNumber, nextAttemptText } from '../format.js';
 
 /** A whole or one-decimal percentage for display. */
 function percent(value) {
@@ -46,7 +46,7 @@ function NextAttempt({ attempt }) {
   }
   return (
     <div class="result__next">
-      <p>{text}{next.on && next.possible ? <> <span class="muted">(<Day value={next.on} />)</span></> : null}</p>
+      <p>{text}{next.at && next.possible ? ` ${nextAttemptText(next, attempt.time_zone)}` : null}</p>
       {next.possible ? (
         <p><Link href={`/microcredentials/${encodeURIComponent(attempt.microcredential.id)}`}>{t('result.backToMicrocredential')}</Link></p>
       ) : null}

@@ -164,11 +164,15 @@ function shownFields(f) {
   return new Set(keys);
 }
 
-/** "50 hours are about 1.7 to 2 ECTS credits" for the workload typed so far. */
+/**
+ * "50 hours are about 1.7 to 2 ECTS credits" for the workload typed so far, followed by the range
+ * and step that the API accepts.
+ */
 function ectsEstimate(hours) {
   const n = Number(hours);
   if (!(n > 0)) return null;
-  return t('editor.ectsEstimate', { hours: n, low: formatNumber(Math.round((n / 30) * 10) / 10), high: formatNumber(Math.round((n / 25) * 10) / 10) });
+  const estimate = t('editor.ectsEstimate', { hours: n, low: formatNumber(Math.round((n / 30) * 10) / 10), high: formatNumber(Math.round((n / 25) * 10) / 10) });
+  return `${estimate} ${t('editor.ectsSteps')}`;
 }
 
 function EqfLevels({ value, error, onChange }) {
@@ -201,7 +205,7 @@ function EqfLevels({ value, error, onChange }) {
   );
 }
 
-function Outcomes({ outcomes, errors, onChange }) {
+function Outcomes({ outcomes, errors, readOnly, onChange }) {
   const set = (i, patch) => onChange(outcomes.map((o, j) => (j === i ? { ...o, ...patch } : o)));
   const move = (i, by) => {
     const next = outcomes.slice();
@@ -235,7 +239,7 @@ function Outcomes({ outcomes, errors, onChange }) {
               error={errors[`learning_outcomes[${i}].esco_skills`]}
               onChange={(skills) => set(i, { esco_skills: skills })}
             />
-            <div class="editor__row-tools">
+            {readOnly ? null : <div class="editor__row-tools">
               <button type="button" class="button button--quiet" disabled={i === 0} onClick={() => move(i, -1)}>
                 {t('elements.learningOutcomes.up', { number: i + 1 })}
               </button>
@@ -245,21 +249,24 @@ function Outcomes({ outcomes, errors, onChange }) {
               <button type="button" class="button button--quiet" onClick={() => onChange(outcomes.filter((_, j) => j !== i))}>
                 {t('elements.learningOutcomes.remove', { number: i + 1 })}
               </button>
-            </div>
+            </div>}
           </li>
         ))}
       </ol>
-      <button type="button" class="button button--secondary" onClick={() => onChange([...outcomes, { statement: '', esco_skills: [] }])}>
-        {t('elements.learningOutcomes.add')}
-      </button>
+      {readOnly ? null : (
+        <button type="button" class="button button--secondary" onClick={() => onChange([...outcomes, { statement: '', esco_skills: [] }])}>
+          {t('elements.learningOutcomes.add')}
+        </button>
+      )}
     </fieldset>
   );
 }
 
-function Translations({ form, errors, onChange }) {
+function Translations({ form, errors, readOnly, onChange }) {
   const [adding, setAdding] = useState('');
   const used = new Set([form.language, ...form.translations.map((tr) => tr.language)]);
   const set = (i, patch) => onChange(form.translations.map((tr, j) => (j === i ? { ...tr, ...patch } : tr)));
+  if (readOnly && !form.translations.length) return null;
   return (
     <section class="editor__section" aria-labelledby="translations-heading">
       <h2 id="translations-heading">{t('editor.translations')}</h2>
@@ -291,14 +298,16 @@ function Translations({ form, errors, onChange }) {
                   set(i, { learning_outcomes: next });
                 }} />
             ))}
-            <button type="button" class="button button--quiet"
-              onClick={() => onChange(form.translations.filter((_, j) => j !== i))}>
-              {t('editor.removeTranslation', { language: name })}
-            </button>
+            {readOnly ? null : (
+              <button type="button" class="button button--quiet"
+                onClick={() => onChange(form.translations.filter((_, j) => j !== i))}>
+                {t('editor.removeTranslation', { language: name })}
+              </button>
+            )}
           </fieldset>
         );
       })}
-      <div class="editor__add-translation">
+      {readOnly ? null : <div class="editor__add-translation">
         <label class="field__label" for="add-translation">{t('editor.addTranslationLabel')}</label>
         <div class="search__row">
           <select id="add-translation" class="field__control" value={adding} onChange={(e) => setAdding(e.currentTarget.value)}>
@@ -315,9 +324,21 @@ function Translations({ form, errors, onChange }) {
             {t('editor.addTranslation')}
           </button>
         </div>
-      </div>
+      </div>}
     </section>
   );
+}
+
+/**
+ * Moves the focus to the element of ref whenever text changes to a new message, so that a message
+ * shown above the form after a click far down the page scrolls into view and is read out.
+ */
+function useFocusWhenShown(ref, text) {
+  useEffect(() => {
+    if (!text || !ref.current) return;
+    ref.current.focus({ preventScroll: true });
+    ref.current.scrollIntoView({ block: 'center' });
+  }, [text]);
 }
 
 function ReviewerComments({ version }) {
@@ -344,6 +365,7 @@ function EditorForm({ id, version, onSaved }) {
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState(null);
   const formRef = useRef(null);
+  const noticeRef = useRef(null);
   const status = version ? version.status : 'draft';
   const editable = EDITABLE_STATUSES.has(status);
   const update = (patch) => setForm((f) => ({ ...f, ...patch }));
@@ -352,6 +374,8 @@ function EditorForm({ id, version, onSaved }) {
     error: errors[key],
     onInput: (e) => update({ [key]: e.currentTarget.value }),
   });
+
+  useFocusWhenShown(noticeRef, notice);
 
   function showErrors(found) {
     setErrors(found);
@@ -420,9 +444,10 @@ function EditorForm({ id, version, onSaved }) {
   return (
     <form ref={formRef} class="form editor" onSubmit={onSave} noValidate>
       {errors[''] ? <Alert>{errors['']}</Alert> : null}
-      {notice ? <p class="notice" role="status">{notice}</p> : null}
+      {notice ? <p ref={noticeRef} class="notice" role="status" tabIndex={-1}>{notice}</p> : null}
       {!editable ? <Alert kind="info">{t('editor.locked', { status: t(`versionStatus.${status}`) })}</Alert> : null}
-      <fieldset class="editor__all" disabled={!editable || busy}>
+      {/* A version that is no longer editable shows its content without any tool for changing it. */}
+      <fieldset class={editable ? 'editor__all' : 'editor__all editor__all--read-only'} disabled={!editable || busy}>
         <Field id="title" label={t('elements.title.label')} hint={t('elements.title.help')} required {...bind('title')} />
         <Field id="summary" as="textarea" rows="4" required label={t('elements.summary.label')} hint={t('elements.summary.help')} {...bind('summary')} />
         <Field id="language" as="select" label={t('elements.language.label')} hint={t('elements.language.help')} required
@@ -430,7 +455,7 @@ function EditorForm({ id, version, onSaved }) {
           {LANGUAGE_CODES.map((code) => <option key={code} value={code}>{languageLabel(code)}</option>)}
         </Field>
 
-        <Outcomes outcomes={form.outcomes} errors={errors} onChange={(outcomes) => update({ outcomes })} />
+        <Outcomes outcomes={form.outcomes} errors={errors} readOnly={!editable} onChange={(outcomes) => update({ outcomes })} />
 
         <EqfLevels value={form.eqf_level} error={errors.eqf_level} onChange={(eqf_level) => update({ eqf_level })} />
 
@@ -509,7 +534,7 @@ function EditorForm({ id, version, onSaved }) {
           onChange={(esco_occupations) => update({ esco_occupations })}
         />
 
-        <Translations form={form} errors={errors} onChange={(translations) => update({ translations })} />
+        <Translations form={form} errors={errors} readOnly={!editable} onChange={(translations) => update({ translations })} />
       </fieldset>
 
       {editable ? (
@@ -525,6 +550,8 @@ function EditorForm({ id, version, onSaved }) {
 function EditorLoaded({ id }) {
   const [state, setState] = useState({ loading: !!id, version: null, error: null, round: 0 });
   const [message, setMessage] = useState(null);
+  const messageRef = useRef(null);
+  useFocusWhenShown(messageRef, message);
 
   useEffect(() => {
     if (!id) return undefined;
@@ -563,7 +590,7 @@ function EditorLoaded({ id }) {
           <Link href={`/microcredentials/${encodeURIComponent(id)}/assessment/edit`}>{t('assessmentEditor.link')}</Link>
         </p>
       ) : null}
-      {message ? <p class="notice" role="status">{message}</p> : null}
+      {message ? <p ref={messageRef} class="notice" role="status" tabIndex={-1}>{message}</p> : null}
       {v ? <ReviewerComments version={v} /> : null}
       <EditorForm key={v ? `${v.version}-${v.status}` : 'new'} id={id} version={v} onSaved={onSaved} />
     </>
