@@ -123,6 +123,10 @@ static int actor_search_or_reply(struct req *r, char **pattern)
 	return rc;
 }
 
+/*
+ * Lists the audit entries that match the filters, newest first by time and then by id, because
+ * rows written by seed data or imports need not arrive in time order.
+ */
 void handle_audit_list(struct req *r)
 {
 	/* actor_search matches users.email and users.name, whose collation ignores case. */
@@ -144,7 +148,7 @@ void handle_audit_list(struct req *r)
 	    "SELECT a.id, a.at, a.request_id, a.actor_user_id, u.name, a.action, a.object_type,"
 	    " a.object_id, a.organisation_id, o.name, a.details FROM audit_log a"
 	    " LEFT JOIN users u ON u.id = a.actor_user_id LEFT JOIN organisations o ON o.id = a.organisation_id"
-	    "%s ORDER BY a.id DESC LIMIT ? OFFSET ?", where);
+	    "%s ORDER BY a.at DESC, a.id DESC LIMIT ? OFFSET ?", where);
 	snprintf(count_sql, sizeof count_sql, "SELECT COUNT(*) FROM audit_log a%s", where);
 	if (id_filter_or_reply(r, "actor", &actor) != 0 ||
 	    actor_search_or_reply(r, &actor_pattern) != 0 ||

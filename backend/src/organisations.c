@@ -431,7 +431,9 @@ void handle_members_list(struct req *r)
 	    "SELECT " ORG_COLUMNS ","
 	    " (SELECT COUNT(*) FROM users u WHERE u.organisation_id = o.id AND u.disabled_at IS NULL),"
 	    " (SELECT COUNT(*) FROM certificates ce WHERE ce.promoting_organisation_id = o.id),"
-	    " (SELECT MAX(a.at) FROM audit_log a WHERE a.organisation_id = o.id), o.status_changed_at"
+	    " (SELECT MAX(a.at) FROM audit_log a WHERE a.organisation_id = o.id), o.status_changed_at,"
+	    " (SELECT COUNT(*) FROM users u WHERE u.organisation_id = o.id AND u.role = 'reviewer'"
+	    "  AND u.disabled_at IS NULL AND u.password_hash IS NOT NULL)"
 	    " FROM organisations o LEFT JOIN countries c ON c.code = o.country"
 	    " WHERE (? IS NULL OR o.country = ?) AND (? IS NULL OR o.type = ?) AND (? IS NULL OR o.status = ?)"
 	    " ORDER BY c.name, o.type, o.name";
@@ -460,6 +462,9 @@ void handle_members_list(struct req *r)
 		    db_cell(&res, row, ORG_CONTACT_EMAIL + 3));
 		json_set_time(item, "status_changed_at", "status_changed_on",
 		    db_cell(&res, row, ORG_CONTACT_EMAIL + 4));
+		/* Reviewers who have set a password, the ones the validation page may assign. */
+		json_object_set_new(item, "active_reviewers",
+		    json_integer(db_cell_int(&res, row, ORG_CONTACT_EMAIL + 5)));
 		json_array_append_new(items, item);
 	}
 	reply_json(r, 200, json_pack("{s:o, s:I}", "items", items, "total", (json_int_t)res.rows));

@@ -438,3 +438,49 @@ describe('audit log actor filter', () => {
     assert.equal(response.status, 403, response.text);
   });
 });
+
+describe('audit log order', () => {
+  test('newest time first, then id', async () => {
+    const coordinator = await signedInClient(await createUser({ role: 'coordinator' }));
+    const objectId = `order-${randomToken(8)}`;
+    // Inserted in id order: the times run against the ids, and the last two share a time.
+    const rows = [
+      ['2026-01-01 10:00:00', 'first_by_id'],
+      ['2026-03-01 10:00:00', 'second_by_id'],
+      ['2026-02-01 10:00:00', 'third_by_id'],
+      ['2026-02-01 10:00:00', 'fourth_by_id'],
+    ];
+    for (const [at, action] of rows) {
+      await sql(`INSERT INTO audit_log (at, action, object_type, object_id)
+        VALUES (${sqlString(at)}, ${sqlString(action)}, 'user', ${sqlString(objectId)})`);
+    }
+
+    const response = await coordinator.get(`/api/v1/audit?object_type=user&object_id=${objectId}`);
+    assert.equal(response.status, 200, response.text);
+    assert.equal(response.json.total, 4);
+    assert.deepEqual(response.json.items.map((entry) => entry.action),
+      ['second_by_id', 'fourth_by_id', 'third_by_id', 'first_by_id']);
+  });
+});
+
+describe('members reviewer counts', () => {
+  test('counts active reviewers only', async () => {
+    const coordinator = await signedInClient(await createUser({ role: 'coordinator' }));
+    const membersBefore = await coordinator.get('/api/v1/dashboard/members');
+    assert.equal(membersBefore.status, 200, membersBefore.text);
+    const before = membersBefore.json.items.find((o) => o.short_name === 'FLC');
+    assert.ok(before, 'FLC is listed');
+    assert.equal(typeof before.active_reviewers, 'number');
+
+    const reviewer = await createUser({ role: 'reviewer', organisationShortName: 'FLC' });
+    await createUser({ role: 'issuer', organisationShortName: 'FLC' });
+    const membersAfter = await coordinator.get('/api/v1/dashboard/members');
+    const after = membersAfter.json.items.find((o) => o.short_name === 'FLC');
+    assert.equal(after.active_reviewers, before.active_reviewers + 1);
+
+    await sql(`UPDATE users SET disabled_at = UTC_TIMESTAMP(6) WHERE id = ${Number(reviewer.id)}`);
+    const membersDisabled = await coordinator.get('/api/v1/dashboard/members');
+    const disabled = membersDisabled.json.items.find((o) => o.short_name === 'FLC');
+    assert.equal(disabled.active_reviewers, before.active_reviewers);
+  });
+});

@@ -419,4 +419,61 @@ describe('dashboard audit filter', { timeout: 120000 }, () => {
       await page.context().close();
     }
   });
+
+  test('actions and details in words', async () => {
+    const page = await newPage(browser);
+    try {
+      await signInThroughForm(page, coordinatorAccount);
+      await page.goto(`${baseUrl}/dashboard/audit?actor_search=${encodeURIComponent(`filtered ${marker}`)}`);
+      const table = page.getByRole('table');
+      await table.locator('caption', { hasText: /^1 entry$/ }).waitFor();
+      const row = table.locator('tbody tr').first();
+
+      const action = row.locator('td[data-label="Action"]');
+      assert.equal(await action.textContent(), 'Certificate issued');
+      assert.equal(await action.getAttribute('data-action'), 'certificate_issued');
+      assert.match(await row.locator('td[data-label="Object"]').textContent(), /^Certificate \S+$/);
+
+      const insulation = await demoMicrocredential(INSULATION_TITLE);
+      const details = row.locator('td[data-label="Details"]');
+      const pairs = await details.locator('.audit-details__row').evaluateAll((rows) => rows.map((r) => r.innerText.replace(/\s+/g, ' ').trim()));
+      assert.ok(pairs.includes(`Micro-credential ID: ${insulation.id}`), `details ${JSON.stringify(pairs)}`);
+      assert.doesNotMatch(await details.textContent(), /[{}"]/);
+      await saveScreenshot(page, 'dashboard-audit-words');
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  test('object type select and date range', async () => {
+    const page = await newPage(browser);
+    try {
+      await signInThroughForm(page, coordinatorAccount);
+      await page.goto(`${baseUrl}/dashboard/audit`);
+      await page.getByRole('table').waitFor();
+
+      const objectType = page.getByLabel('Object type', { exact: true });
+      assert.equal(await objectType.evaluate((element) => element.tagName), 'SELECT');
+      await objectType.selectOption({ label: 'Certificate' });
+      await page.getByRole('button', { name: 'Apply filters', exact: true }).click();
+      await page.waitForURL((url) => url.searchParams.get('object_type') === 'certificate');
+
+      const to = page.getByLabel('Until (excluded)', { exact: true });
+      await page.getByLabel('From', { exact: true }).fill('2026-03-10');
+      await to.fill('2026-03-01');
+      await page.getByRole('button', { name: 'Apply filters', exact: true }).click();
+      const message = 'Choose an Until day later than the From day: the Until day itself is excluded.';
+      await page.getByText(message, { exact: true }).waitFor();
+      assert.equal(await to.getAttribute('aria-invalid'), 'true');
+      assert.equal(await page.getByText('No audit entries match.').count(), 0);
+      assert.equal(new URL(page.url()).searchParams.has('from'), false);
+
+      // The same range in the address shows the error in place of an empty table.
+      await page.goto(`${baseUrl}/dashboard/audit?from=2026-03-10&to=2026-03-01`);
+      await page.getByText(message, { exact: true }).waitFor();
+      assert.equal(await page.getByRole('table').count(), 0);
+    } finally {
+      await page.context().close();
+    }
+  });
 });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { launchBrowser, newPage, saveScreenshot } from '../lib/browser.mjs';
-import { baseUrl, createUser, QUALITY_CRITERIA, randomToken, signedInClient } from '../lib/stack.mjs';
+import { baseUrl, createUser, organisationId, QUALITY_CRITERIA, randomToken, signedInClient } from '../lib/stack.mjs';
 import { signInThroughForm } from '../lib/signin.mjs';
 
 const FAIL_COMMENT = 'Say how the joints are measured against the drawing';
@@ -25,6 +25,22 @@ function draftBody(title) {
     language: 'en',
     delivery_languages: ['en'],
   };
+}
+
+/** Returns the text of the element that has the focus in page. */
+function focusedText(page) {
+  return page.evaluate(() => document.activeElement && document.activeElement.textContent);
+}
+
+/** Asserts that the element of selector has no scroll area of its own, so it scrolls with the page. */
+async function assertNoInnerScroll(page, selector) {
+  const box = await page.locator(selector).evaluate((element) => ({
+    overflowY: getComputedStyle(element).overflowY,
+    position: getComputedStyle(element).position,
+  }));
+  assert.notEqual(box.position, 'sticky', `${selector} position`);
+  assert.notEqual(box.overflowY, 'auto', `${selector} overflow-y`);
+  assert.notEqual(box.overflowY, 'scroll', `${selector} overflow-y`);
 }
 
 const approving = { checklist: QUALITY_CRITERIA.map((criterion) => ({ criterion, result: 'pass', comment: '' })), recommendation: 'approve' };
@@ -95,15 +111,32 @@ describe('validation pages', { timeout: 240000 }, () => {
     await page.getByText('Version 1: submitted.').waitFor();
 
     const organisation = page.getByLabel('Organisation of the reviewer', { exact: true });
-    await organisation.selectOption({ label: 'Universidade de Aveiro (university)' });
+    // Organisations with active reviewers come first, in their own group, with their count.
+    const withReviewers = organisation.locator('optgroup[label="With reviewers"] option');
+    await withReviewers.first().waitFor({ state: 'attached' });
+    for (const text of await withReviewers.allTextContents()) {
+      assert.match(text, /, \d+ reviewers?\)$/);
+    }
+    const uavr = await organisationId('UAVR');
+    const uavrOption = organisation.locator(`option[value="${uavr}"]`);
+    assert.match(await uavrOption.textContent(), /^Universidade de Aveiro \(university, \d+ reviewers?\)$/);
+    assert.equal(await uavrOption.evaluate((option) => option.parentElement.label), 'With reviewers');
+    const withoutReviewers = organisation.locator('optgroup[label="Without reviewers"] option');
+    for (const text of await withoutReviewers.allTextContents()) {
+      assert.match(text, /, no reviewers\)$/);
+    }
+    assert.equal(await withoutReviewers.evaluateAll((options) => options.every((option) => option.disabled)), true);
+    await organisation.selectOption(String(uavr));
     await page.getByLabel(accounts.university.name, { exact: true }).check();
     await page.getByRole('button', { name: 'Assign reviewers', exact: true }).click();
     await page.getByText('Choose two or more reviewers, at least one of them from a company or a sector organisation.', { exact: true }).nth(1).waitFor();
 
-    await organisation.selectOption({ label: 'Holzcluster Steiermark (sector organisation)' });
+    await organisation.selectOption(String(await organisationId('HCS')));
     await page.getByLabel(accounts.company.name, { exact: true }).check();
     await page.getByRole('button', { name: 'Assign reviewers', exact: true }).click();
     await page.getByText('The reviewers have been assigned and the version is in review.').waitFor();
+    assert.equal(await focusedText(page), 'The reviewers have been assigned and the version is in review.');
+    await assertNoInnerScroll(page, '.review__side');
 
     const version = (await editor.get(`/api/v1/microcredentials/${id}/versions/1`)).json;
     assert.equal(version.status, 'in_review');
@@ -138,6 +171,8 @@ describe('validation pages', { timeout: 240000 }, () => {
       await page.getByLabel(/^Comment for the editors and the coordinator/).fill('Clear outcomes, vague assessment');
       await page.getByRole('button', { name: 'Save review' }).click();
       await page.getByText(/Your review has been saved/).waitFor();
+      assert.match(await focusedText(page), /Your review has been saved/);
+      await assertNoInnerScroll(page, '.review__checklist');
       await saveScreenshot(page, 'validation-review');
 
       const stored = (await company.get(`/api/v1/microcredentials/${id}/versions/1`)).json
@@ -152,8 +187,13 @@ describe('validation pages', { timeout: 240000 }, () => {
   });
 
   step('coordinator requests changes', async () => {
-    await reviewThroughApi(university);
     const page = coordinatorPage;
+    // One of the two reviews is in: the backend would reject an approval, so the page offers none.
+    await page.reload();
+    await page.getByText('Approval is possible once 1 more review is in.', { exact: true }).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Approve', exact: true }).count(), 0);
+
+    await reviewThroughApi(university);
     await page.reload();
     await page.getByText(FAIL_COMMENT, { exact: false }).first().waitFor();
     const comment = page.getByLabel('Comment', { exact: true });

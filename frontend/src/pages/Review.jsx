@@ -1,7 +1,7 @@
 // The review page of an assigned reviewer (/microcredentials/{id}/review): the content of the
 // version in review, with its online assessment, beside the alliance's quality checklist, saved
 // with PUT .../reviews/mine.
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, request } from '../api.js';
 import { t } from '../i18n/index.js';
 import { errorMessage } from '../errors.js';
@@ -55,7 +55,12 @@ function Checklist({ id, version, user, onSaved }) {
   const [comment, setComment] = useState((mine && mine.review && mine.review.comment) || '');
   const [errors, setErrors] = useState({});
   const [busy, setBusy] = useState(false);
-  const [saved, setSaved] = useState(false);
+  // Counts the saves of this visit, so that every save moves focus to the confirmation again.
+  const [saved, setSaved] = useState(0);
+  const savedRef = useRef(null);
+  useEffect(() => {
+    if (saved && savedRef.current) savedRef.current.focus();
+  }, [saved]);
   const open = version.status === 'in_review';
 
   const set = (i, patch) => setItems(items.map((item, j) => (j === i ? { ...item, ...patch } : item)));
@@ -72,7 +77,7 @@ function Checklist({ id, version, user, onSaved }) {
 
   async function onSubmit(event) {
     event.preventDefault();
-    setSaved(false);
+    setSaved(0);
     const found = check();
     setErrors(found);
     if (Object.keys(found).length) {
@@ -88,8 +93,8 @@ function Checklist({ id, version, user, onSaved }) {
         comment: comment.trim() || null,
       };
       const answer = await request('PUT', `/api/v1/microcredentials/${encodeURIComponent(id)}/reviews/mine`, body);
-      setSaved(true);
       onSaved(answer);
+      setSaved((count) => count + 1);
     } catch (error) {
       const field = error instanceof ApiError && error.field;
       setErrors(field ? { [field]: errorMessage(error) } : { '': errorMessage(error) });
@@ -104,7 +109,7 @@ function Checklist({ id, version, user, onSaved }) {
       {!open ? <Alert kind="info">{t('review.closed', { status: t(`versionStatus.${version.status}`) })}</Alert> : null}
       {errors[''] ? <Alert>{errors['']}</Alert> : null}
       {errors.checklist ? <Alert>{errors.checklist}</Alert> : null}
-      {saved ? <p class="notice" role="status">{t('review.saved')}</p> : null}
+      {saved ? <p class="notice" role="status" tabIndex={-1} ref={savedRef}>{t('review.saved')}</p> : null}
       <fieldset class="editor__all" disabled={!open || busy}>
         {items.map((item, i) => {
           const key = `checklist.${item.criterion}`;

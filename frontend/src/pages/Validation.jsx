@@ -1,6 +1,6 @@
 // A coordinator's page for one micro-credential (/microcredentials/{id}/validation): assign
 // reviewers, read their reviews, approve or request changes, publish and retire.
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, get, post } from '../api.js';
 import { t } from '../i18n/index.js';
 import { errorMessage } from '../errors.js';
@@ -59,9 +59,25 @@ function Reviews({ reviewers }) {
   );
 }
 
+/**
+ * Splits the active member organisations into those with active reviewers and those without,
+ * each in the order of the API (country, type, name).
+ */
+function groupByReviewers(items) {
+  const active = items.filter((o) => o.status === 'active');
+  return {
+    withReviewers: active.filter((o) => o.active_reviewers > 0),
+    withoutReviewers: active.filter((o) => !(o.active_reviewers > 0)),
+  };
+}
+
+function organisationOption(o) {
+  return t('validation.organisationReviewers', { name: o.name, type: organisationType(o.type), count: o.active_reviewers || 0 });
+}
+
 /** Chooses reviewers organisation by organisation; the chosen ones stay chosen across organisations. */
 function AssignReviewers({ id, version, onDone }) {
-  const organisations = useApi('/api/v1/organisations');
+  const organisations = useApi('/api/v1/dashboard/members?status=active');
   const [organisationId, setOrganisationId] = useState('');
   const [people, setPeople] = useState(null);
   const [chosen, setChosen] = useState(() => (version.reviewers || []).map((r) => ({
@@ -70,6 +86,7 @@ function AssignReviewers({ id, version, onDone }) {
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
   const list = (organisations.data && organisations.data.items) || [];
+  const groups = groupByReviewers(list);
 
   async function onOrganisation(event) {
     const value = event.currentTarget.value;
@@ -117,9 +134,18 @@ function AssignReviewers({ id, version, onDone }) {
         <label class="field__label" for="reviewer-organisation">{t('validation.organisation')}</label>
         <select id="reviewer-organisation" class="field__control" value={organisationId} onChange={onOrganisation}>
           <option value="">{t('editor.choose')}</option>
-          {list.map((o) => (
-            <option key={o.id} value={String(o.id)}>{t('validation.organisationOption', { name: o.name, type: organisationType(o.type) })}</option>
-          ))}
+          <optgroup label={t('validation.withReviewers')}>
+            {groups.withReviewers.map((o) => (
+              <option key={o.id} value={String(o.id)}>{organisationOption(o)}</option>
+            ))}
+          </optgroup>
+          {groups.withoutReviewers.length ? (
+            <optgroup label={t('validation.withoutReviewers')}>
+              {groups.withoutReviewers.map((o) => (
+                <option key={o.id} value={String(o.id)} disabled>{organisationOption(o)}</option>
+              ))}
+            </optgroup>
+          ) : null}
         </select>
       </div>
       {people ? (
@@ -176,6 +202,10 @@ function Decisions({ id, version, onDone }) {
   }
 
   const canDecide = status === 'in_review' || status === 'submitted';
+  // The backend approves only when every assigned reviewer has filled the checklist.
+  const reviewers = version.reviewers || [];
+  const reviewsMissing = reviewers.filter((r) => !r.review).length;
+  const canApprove = status === 'in_review' && reviewers.length > 0 && reviewsMissing === 0;
   if (!canDecide && status !== 'approved' && status !== 'published') return null;
   return (
     <section class="tools" aria-labelledby="decide-heading">
@@ -187,8 +217,11 @@ function Decisions({ id, version, onDone }) {
         <textarea id="decision-comment" class="field__control" rows="4" value={comment}
           aria-describedby="decision-comment-hint" onInput={(e) => setComment(e.currentTarget.value)} />
       </div>
+      {status === 'in_review' && !canApprove ? (
+        <p class="field__hint" id="approve-pending">{t('validation.reviewsPending', { count: reviewsMissing })}</p>
+      ) : null}
       <div class="tools__buttons">
-        {status === 'in_review' ? (
+        {canApprove ? (
           <button type="button" class="button" disabled={busy} onClick={() => act('approve', false)}>{t('validation.approve')}</button>
         ) : null}
         {canDecide || status === 'approved' ? (
@@ -210,12 +243,17 @@ function Decisions({ id, version, onDone }) {
 function ValidationLoaded({ id }) {
   const { version, error, loading, setVersion } = useLatestVersion(id);
   const [notice, setNotice] = useState(null);
+  const noticeRef = useRef(null);
+  useEffect(() => {
+    if (notice && noticeRef.current) noticeRef.current.focus();
+  }, [notice]);
   if (loading && !version) return <Loading />;
   if (error) return <ErrorAlert error={error} />;
 
+  // Wraps the message in a fresh object, so that the same message twice still moves focus.
   function onDone(next, message) {
     setVersion(next);
-    setNotice(message);
+    setNotice({ message });
   }
 
   const assignable = version.status === 'submitted' || version.status === 'in_review';
@@ -226,7 +264,7 @@ function ValidationLoaded({ id }) {
         {' '}
         <Link href={`/microcredentials/${encodeURIComponent(id)}/versions`}>{t('editor.historyLink')}</Link>
       </p>
-      {notice ? <p class="notice" role="status">{notice}</p> : null}
+      {notice ? <p class="notice" role="status" tabIndex={-1} ref={noticeRef}>{notice.message}</p> : null}
       <div class="review">
         <VersionContent version={version} />
         <div class="review__side">
