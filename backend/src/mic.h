@@ -354,6 +354,11 @@ int pdf_render_certificate(json_t *certificate, struct buf *out) MIC_NODISCARD;
 /* Deletes every cached PDF of the certificate; used when its personal data is erased. */
 void pdf_cache_forget(const char *certificate_id);
 
+/* countries.c: names of ISO 3166-1 alpha-2 codes, read from the countries table once per process. */
+/* One query on the first call; false while the names could not be read (retried after a minute). */
+bool country_names_load(struct worker *w);
+const char *country_name(const char *code);  /* the English short name, or code until loaded */
+
 /* csv.c: CSV as spreadsheet programs write it; see the file's header for the dialect. */
 struct csv_reader {
 	const char *data;             /* after the byte order mark, if any */

@@ -25,7 +25,7 @@
 
 #include "mic.h"
 
-#define PDF_LAYOUT_VERSION "1"
+#define PDF_LAYOUT_VERSION "2"
 #define PAGE_WIDTH 841.89   /* A4 landscape in points */
 #define PAGE_HEIGHT 595.28
 #define MARGIN 42.0
@@ -134,8 +134,9 @@ static double draw_facts(struct page *p, double x, double y, json_t *cert, json_
 	else
 		snprintf(eqf, sizeof(eqf), "Not applicable");
 	workload_text(mc, workload, sizeof(workload));
+	/* The country name needs country_names_load(), which handle_certificate_pdf() calls. */
 	snprintf(promoted, sizeof(promoted), "%s%s%s", json_text(org, "name"),
-	    *json_text(org, "country") ? ", " : "", json_text(org, "country"));
+	    *json_text(org, "country") ? ", " : "", country_name(json_text(org, "country")));
 	rows[n][0] = "EQF level";
 	rows[n++][1] = eqf;
 	rows[n][0] = "Notional workload";
@@ -523,12 +524,15 @@ void handle_certificate_pdf(struct req *r)
 	buf_reset(pdf);
 	cached = cache_path(cert, path, sizeof(path)) && cache_read(path, pdf);
 	if (!cached) {
+		bool names_ready = country_names_load(r->w);
+
 		buf_reset(pdf);
 		if (pdf_render_certificate(cert, pdf) != 0) {
 			reply_error(r, 500, "internal", NULL, "the PDF could not be generated; it has been logged");
 			goto out;
 		}
-		if (cache_path(cert, path, sizeof(path)))
+		/* A PDF printed with country codes in place of names is not kept. */
+		if (names_ready && cache_path(cert, path, sizeof(path)))
 			cache_write(r, path, pdf);
 	}
 	snprintf(disposition, sizeof(disposition), "inline; filename=\"certificate-%s.pdf\"", id);

@@ -430,6 +430,22 @@ static void render_fact(struct buf *out, const char *term, const char *value)
 	buf_puts(out, "</dd>\n");
 }
 
+/* Writes calendar day "YYYY-MM-DD" as "5 December 2026", the form the checks use. */
+static void render_long_date(struct buf *out, const char *day)
+{
+	char text[48];
+
+	time_format_long_date(day, text, sizeof text);
+	buf_html_escape(out, text);
+}
+
+static void render_date_fact(struct buf *out, const char *term, const char *day)
+{
+	buf_printf(out, "<dt>%s</dt><dd>", term);
+	render_long_date(out, day);
+	buf_puts(out, "</dd>\n");
+}
+
 static void render_facts(struct buf *out, const json_t *v)
 {
 	const json_t *mc = json_object_get(v, "microcredential");
@@ -449,15 +465,21 @@ static void render_facts(struct buf *out, const json_t *v)
 	buf_puts(out, "<dt>Promoted by</dt><dd>");
 	buf_html_escape(out, json_text(org, "name"));
 	if (*country) {
-		buf_puts(out, " (");
-		buf_html_escape(out, country);
-		buf_puts(out, ")");
+		buf_puts(out, ", ");
+		buf_html_escape(out, country_name(country));
 	}
 	buf_puts(out, "</dd>\n");
 	if (*json_text(v, "awarded_on"))
-		render_fact(out, "Awarded on", json_text(v, "awarded_on"));
-	render_fact(out, "Issue date", json_text(v, "issued_on"));
-	render_fact(out, "Valid until", *valid_until ? valid_until : "No expiry date");
+		render_date_fact(out, "Awarded on", json_text(v, "awarded_on"));
+	render_date_fact(out, "Issue date", json_text(v, "issued_on"));
+	if (*valid_until)
+		render_date_fact(out, "Valid until", valid_until);
+	else
+		render_fact(out, "Valid until", "No expiry date");
+	/* The same place and class as on the SPA's page, which replaces this markup. */
+	buf_puts(out, "<dt>Certificate ID</dt><dd class=\"verify__id\">");
+	buf_html_escape(out, json_text(v, "id"));
+	buf_puts(out, "</dd>\n");
 	buf_puts(out, "</dl>\n");
 }
 
@@ -515,14 +537,14 @@ static void render_markup(struct buf *out, const json_t *v, const char *id)
 	    status_label(status));
 	if (strcmp(status, "revoked") == 0) {
 		buf_puts(out, "<p class=\"verify__revocation\">Revoked on ");
-		buf_html_escape(out, json_text(v, "revoked_on"));
+		render_long_date(out, json_text(v, "revoked_on"));
 		buf_puts(out, ". Reason: <bdi>");
 		buf_html_escape(out, json_text(v, "revocation_reason"));
 		buf_puts(out, "</bdi></p>\n");
 	}
 	if (strcmp(status, "withdrawn") == 0) {
 		buf_puts(out, "<p class=\"verify__revocation\">Withdrawn on ");
-		buf_html_escape(out, json_text(v, "withdrawn_on"));
+		render_long_date(out, json_text(v, "withdrawn_on"));
 		buf_puts(out, " at the holder's request. The holder's personal data has been erased.</p>\n");
 	}
 	buf_puts(out, "<h1 class=\"verify__title\"");
@@ -566,6 +588,7 @@ static void render_meta(struct buf *out, const char *property, const char *conte
 static void render_head(struct buf *out, const json_t *v, const char *id)
 {
 	struct buf text;
+	char day[48];
 
 	buf_init(&text);
 	buf_puts(out, "<meta name=\"robots\" content=\"noindex\">\n");
@@ -584,11 +607,12 @@ static void render_head(struct buf *out, const json_t *v, const char *id)
 
 		buf_reset(&text);
 		if (strcmp(json_text(v, "status"), "withdrawn") == 0) {
-			buf_printf(&text, "Withdrawn at the holder's request on %s.",
-			    json_text(v, "withdrawn_on"));
+			time_format_long_date(json_text(v, "withdrawn_on"), day, sizeof day);
+			buf_printf(&text, "Withdrawn at the holder's request on %s.", day);
 		} else {
+			time_format_long_date(json_text(v, "issued_on"), day, sizeof day);
 			buf_printf(&text, "Awarded to %s on %s. Issued by %s and promoted by %s.",
-			    json_text(json_object_get(v, "holder"), "name"), json_text(v, "issued_on"),
+			    json_text(json_object_get(v, "holder"), "name"), day,
 			    json_text(json_object_get(v, "issuer"), "name"),
 			    json_text(json_object_get(v, "promoting_organisation"), "name"));
 		}
@@ -885,6 +909,8 @@ void handle_verify_page(struct req *r)
 		reply_page_unavailable(r);
 		return;
 	}
+	/* Reads the country names on the process's first page only, so later pages stay one query. */
+	country_names_load(r->w);
 
 	const struct page_template *t = template_get(r->request_id);
 	buf_reset(out);

@@ -16,6 +16,8 @@ import {
   issueCertificate,
   otherOrganisationShortName,
   signedInClient,
+  sqlString,
+  sqlValue,
 } from '../lib/stack.mjs';
 import { decodeQrPng } from '../lib/qr.mjs';
 
@@ -82,6 +84,18 @@ describe('certificate PDF', () => {
       assert.ok(text.includes(certificate.id));
       assert.ok(text.includes(longDate(certificate.issued_on)), `the PDF lacks the issue date ${longDate(certificate.issued_on)}`);
     }
+  });
+
+  test('prints the country name', async () => {
+    const certificate = await issueCertificate(coordinator, { microcredential_id: microcredential.id });
+    const organisation = certificate.microcredential.promoting_organisation;
+    const countryName = await sqlValue(`SELECT name FROM countries WHERE code = ${sqlString(organisation.country)}`);
+    const text = (await pdfText(await savePdf((await fetchPdf(coordinator, certificate.id)).bytes, 'country.pdf')))
+      .replace(/\s+/g, ' ');
+
+    assert.ok(countryName, `no country has the code ${organisation.country}`);
+    assert.ok(text.includes(`${organisation.name}, ${countryName}`), `the PDF lacks "${organisation.name}, ${countryName}": ${text}`);
+    assert.equal(text.includes(`${organisation.name}, ${organisation.country}`), false, 'the PDF prints the country code');
   });
 
   test('is A4 landscape with embedded fonts', async () => {

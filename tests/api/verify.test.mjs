@@ -16,6 +16,7 @@ import {
   signedInClient,
   sql,
   sqlString,
+  sqlValue,
   uniqueEmail,
 } from '../lib/stack.mjs';
 
@@ -40,6 +41,12 @@ function appMarkup(html) {
   const rest = html.slice(start);
   const end = rest.search(/<script\b/i);
   return end < 0 ? rest : rest.slice(0, end);
+}
+
+/** "2026-12-04" in the form the page writes it: "4 December 2026". */
+function longDate(day) {
+  const [year, month, date] = day.split('-').map(Number);
+  return new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' }).format(Date.UTC(year, month - 1, date));
 }
 
 /** Converts HTML markup to its text: tags removed, entities decoded, white space collapsed. */
@@ -207,6 +214,35 @@ describe('verify', () => {
       assert.equal(response.text.includes(email), false);
     });
 
+    test('page writes long dates', async () => {
+      const c = await issue({ valid_until: '2099-01-05T12:00:00Z' });
+      const text = textOf(appMarkup((await anonymous.get(`/v/${c.id}`)).text));
+
+      assert.ok(text.includes(`Issue date ${longDate(c.issued_on)}`), text);
+      assert.ok(text.includes(`Valid until ${longDate(c.valid_until_on)}`), text);
+      assert.doesNotMatch(text, /\b\d{4}-\d{2}-\d{2}\b/, 'the page still shows an ISO date');
+    });
+
+    test('page names the country', async () => {
+      const c = await issue();
+      const organisation = c.microcredential.promoting_organisation;
+      const countryName = await sqlValue(`SELECT name FROM countries WHERE code = ${sqlString(organisation.country)}`);
+      const text = textOf(appMarkup((await anonymous.get(`/v/${c.id}`)).text));
+
+      assert.ok(countryName, `no country has the code ${organisation.country}`);
+      assert.ok(text.includes(`Promoted by ${organisation.name}, ${countryName}`), text);
+      assert.equal(text.includes(`(${organisation.country})`), false, text);
+    });
+
+    test('page shows the certificate id', async () => {
+      const c = await issue();
+      const app = appMarkup((await anonymous.get(`/v/${c.id}`)).text);
+
+      assert.ok(textOf(app).includes(`Certificate ID ${c.id}`), textOf(app));
+      assert.doesNotMatch(app, /\sstyle\s*=/i, 'the markup has a style attribute');
+      assert.doesNotMatch(app, /<script\b/i, 'the markup has an inline script');
+    });
+
     test('page escapes the holder name', async () => {
       const name = 'O\'Brien "Danny" <b>bold</b> <script>alert(1)</script>';
       const c = await issue({ holder_name: name });
@@ -233,7 +269,7 @@ describe('verify', () => {
     test('revoked page', async () => {
       const c = await issue({ holder_name: 'Revoked Page Holder' });
       const reason = 'Issued by mistake & replaced';
-      await coordinatorClient.post(`/api/v1/certificates/${c.id}/revoke`, { reason });
+      const revoked = await coordinatorClient.post(`/api/v1/certificates/${c.id}/revoke`, { reason });
       const response = await anonymous.get(`/v/${c.id}`);
 
       assert.equal(response.status, 200);
@@ -242,6 +278,7 @@ describe('verify', () => {
       const text = textOf(app);
       assert.match(text, /\bRevoked\b/);
       assert.ok(text.includes(reason), text);
+      assert.ok(text.includes(`Revoked on ${longDate(revoked.json.revoked_on)}.`), text);
       assert.ok(text.includes('Revoked Page Holder'), text);
       assert.match(`${openGraphTags(response.text)['og:title']}`, /revoked/i);
     });

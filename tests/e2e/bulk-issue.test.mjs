@@ -63,6 +63,35 @@ describe('bulk issue page', { timeout: 120000 }, () => {
     }
   });
 
+  test('row problems name the columns', async () => {
+    const file = path.join(folder, 'problems.csv');
+    await writeFile(file, 'Learner;Mail;"Issue date"\n;not-an-address;01/01/2099\n');
+
+    const page = await newPage(browser);
+    try {
+      await signInThroughForm(page, issuer);
+      await page.goto(`${baseUrl}/issue/bulk`);
+      const headers = await page.locator('.bulk__headers').innerText();
+      assert.ok(headers.includes('"Recipient e-mail"'), headers);
+      assert.ok(headers.includes('"Date of issue"'), headers);
+      assert.ok(headers.includes('"Student ID"'), headers);
+
+      await page.getByLabel('Micro-credential', { exact: true }).selectOption({ label: INSULATION_TITLE });
+      await page.getByLabel('CSV file', { exact: true }).setInputFiles(file);
+      await page.getByRole('button', { name: 'Check the file', exact: true }).click();
+      await page.getByText('1 row, as read from the file').waitFor();
+
+      const problems = await page.locator('tr[data-line="2"] .bulk__problems li').allInnerTexts();
+      assert.ok(problems.includes('"Learner" is missing'), problems.join(' | '));
+      assert.ok(problems.includes('"Mail" must be an e-mail address such as ana@example.org'), problems.join(' | '));
+      assert.ok(problems.includes('"Issue date" must not be in the future'), problems.join(' | '));
+      for (const problem of problems) assert.doesNotMatch(problem, /holder_|issued_on/, problem);
+      await saveScreenshot(page, 'bulk-issue-row-problems', { fullPage: false });
+    } finally {
+      await page.context().close();
+    }
+  });
+
   test('file checked, issued and listed', async () => {
     const marker = randomToken(8);
     let csv = '\ufeffHolder name;E-mail;External reference\r\n';

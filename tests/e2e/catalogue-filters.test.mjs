@@ -155,6 +155,28 @@ describe('microcredential page elements', { timeout: 60000 }, () => {
     await browser?.close();
   });
 
+  test('invalid address filters ignored', async () => {
+    const page = await newPage(browser, DESKTOP);
+    try {
+      await page.goto(`${baseUrl}/?eqf=9&min_hours=-3&participation=onsite`);
+      const expected = await apiTitles({ participation: 'onsite' });
+      await page.getByText(`${expected.length} micro-credentials match these filters`).waitFor();
+      assert.deepEqual(await cardTitles(page), expected);
+      assert.equal(await page.locator('.alert--error').count(), 0, 'the page shows an error');
+
+      const notice = await page.locator('.catalogue__results .alert--info').innerText();
+      assert.equal(notice, 'The address has invalid values for the filters EQF level, minimum workload, so those filters are ignored.');
+      const eqf = page.getByLabel('EQF level', { exact: true });
+      assert.equal(await eqf.inputValue(), '');
+      assert.equal(await eqf.locator('option[value="9"]').count(), 0, 'the EQF select offers 9');
+      assert.equal(await page.locator('#filter-min-hours').inputValue(), '');
+      assert.equal(await page.getByLabel('Form of participation', { exact: true }).inputValue(), 'onsite');
+      await saveScreenshot(page, 'catalogue-filters-invalid-address');
+    } finally {
+      await page.context().close();
+    }
+  });
+
   test('elements in fixed order', async () => {
     const id = await microcredentialId(INSULATION_TITLE);
     const page = await newPage(browser, DESKTOP);

@@ -11,6 +11,49 @@ export const FILTER_KEYS = [
   'eqf', 'min_hours', 'max_hours', 'language', 'esco', 'organisation', 'country', 'participation', 'sort',
 ];
 
+/** Largest workload in hours and longest ESCO URI that GET /api/v1/microcredentials accepts. */
+const HOURS_MAX = 10000;
+const ESCO_URI_MAX = 255;
+const ESCO_PREFIX = 'http://data.europa.eu/esco/occupation/';
+
+function wholeHours(value) {
+  return /^[0-9]+$/.test(value) && Number(value) >= 1 && Number(value) <= HOURS_MAX;
+}
+
+/**
+ * Filter values that GET /api/v1/microcredentials accepts, per parameter, so that a hand-edited
+ * address does not make it reject the whole search.
+ */
+const FILTER_VALID = {
+  eqf: (value) => value === 'none' || /^[1-8]$/.test(value),
+  min_hours: wholeHours,
+  max_hours: wholeHours,
+  language: (value) => /^[a-z]{2}$/.test(value),
+  esco: (value) => value.startsWith(ESCO_PREFIX) && value.length <= ESCO_URI_MAX,
+  organisation: (value) => /^[1-9][0-9]{0,17}$/.test(value),
+  country: (value) => /^[A-Za-z]{2}$/.test(value),
+  participation: (value) => ['online', 'onsite', 'blended'].includes(value),
+};
+
+/**
+ * Empties every filter of query that the API would reject, and max_hours when it is below
+ * min_hours. Returns the names of the emptied parameters, in FILTER_KEYS order.
+ */
+export function dropInvalidFilters(query) {
+  const dropped = [];
+  for (const [key, valid] of Object.entries(FILTER_VALID)) {
+    if (query[key] && !valid(query[key])) {
+      query[key] = '';
+      dropped.push(key);
+    }
+  }
+  if (query.min_hours && query.max_hours && Number(query.max_hours) < Number(query.min_hours)) {
+    query.max_hours = '';
+    dropped.push('max_hours');
+  }
+  return FILTER_KEYS.filter((key) => dropped.includes(key));
+}
+
 /** Sort orders of GET /api/v1/microcredentials. Relevance needs search text to rank by. */
 const SORTS = ['relevance', 'title', 'newest', 'workload'];
 

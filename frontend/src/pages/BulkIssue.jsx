@@ -1,5 +1,6 @@
 // Bulk issuing from a CSV file: choose the micro-credential and the file, read the dry-run report
 // row by row, start the job, follow its progress and open the certificates it issued.
+import { Fragment } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, get, postCsv } from '../api.js';
 import { t } from '../i18n/index.js';
@@ -15,13 +16,86 @@ import { fetchAllMicrocredentials } from './Issue.jsx';
 const POLL_MS = 500;
 const ENDED = new Set(['succeeded', 'failed']);
 
+/**
+ * The header spellings that the server reads for each field (backend/src/bulk.c). Headers are
+ * compared in lower case with everything but letters and digits removed, so "E-mail", "email" and
+ * "Holder_Email" are the same column.
+ */
+const HEADER_SPELLINGS = {
+  holder_name: ['Holder name', 'Name', 'Full name', 'Holder', 'Learner', 'Learner name', 'Participant',
+    'Participant name', 'Recipient', 'Recipient name'],
+  holder_email: ['Holder e-mail', 'E-mail', 'E-mail address', 'Mail', 'Learner e-mail', 'Participant e-mail',
+    'Recipient e-mail'],
+  issued_on: ['Issued on', 'Issue date', 'Date of issue', 'Issued', 'Date', 'Issued at'],
+  external_reference: ['External reference', 'Reference', 'Ref', 'External ID', 'External ref', 'Student ID',
+    'Learner ID', 'Participant ID'],
+  evidence_url: ['Evidence URL', 'Evidence', 'Evidence link', 'URL', 'Link'],
+};
+
+function normaliseHeader(cell) {
+  return cell.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+const FIELD_OF_HEADER = new Map(Object.entries(HEADER_SPELLINGS)
+  .flatMap(([field, spellings]) => spellings.map((spelling) => [normaliseHeader(spelling), field])));
+
+/**
+ * Reads the header row of a CSV file and returns, per API field name, the header the file uses
+ * for it. The separator is the more frequent of comma and semicolon, as on the server.
+ * NOTE: a header cell with a line break inside quotes ends the row early here, so that column
+ * and the ones after it keep the API's field names in messages.
+ */
+export function headerColumns(text) {
+  const firstLine = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/, 1)[0];
+  const commas = (firstLine.match(/,/g) || []).length;
+  const semicolons = (firstLine.match(/;/g) || []).length;
+  const cells = firstLine.split(semicolons > commas ? ';' : ',');
+  const columns = {};
+  for (const cell of cells) {
+    const header = cell.trim().replace(/^"(.*)"$/, '$1').replace(/""/g, '"').trim();
+    const field = FIELD_OF_HEADER.get(normaliseHeader(header));
+    if (field && !columns[field]) columns[field] = header;
+  }
+  return columns;
+}
+
+/**
+ * Rewrites a row problem for the user: the API's field name at the start of the message becomes
+ * the file's column header, or plain words when the header is not known.
+ */
+function rowProblemText(error, columns) {
+  const column = columns[error.field];
+  if (column && error.message.startsWith(`${error.field} `)) {
+    return t('bulk.columnProblem', { column, problem: error.message.slice(error.field.length + 1) });
+  }
+  return readableServerMessage(error.message);
+}
+
+/** Lists the header spellings that name each column, under the file field. */
+function HeaderSpellings() {
+  return (
+    <section class="bulk__headers" aria-labelledby="bulk-headers-title">
+      <h2 class="field__label" id="bulk-headers-title">{t('bulk.headersTitle')}</h2>
+      <p class="field__hint">{t('bulk.headersIntro')}</p>
+      <dl class="facts">
+        {Object.entries(HEADER_SPELLINGS).map(([field, spellings]) => (
+          <Fragment key={field}>
+            <dt>{t(`bulk.headerFields.${field}`)}</dt>
+            <dd data-field={field}>{spellings.map((spelling) => `"${spelling}"`).join(', ')}</dd>
+          </Fragment>
+        ))}
+      </dl>
+    </section>
+  );
+}
+
 function uploadPath(microcredentialId, dryRun) {
   const query = `microcredential_id=${encodeURIComponent(microcredentialId)}`;
   return `/api/v1/bulk-issues?${query}${dryRun ? '&dry_run=true' : ''}`;
 }
 
 /** Shows the dry-run report: one table row per line of the file, with its problems in place. */
-function Report({ report }) {
+function Report({ report, columns }) {
   return (
     <div class="bulk__scroll">
       <p class="bulk__caption" id="bulk-report-caption">{t('bulk.reportCaption', { count: report.total_rows })}</p>
@@ -43,7 +117,7 @@ function Report({ report }) {
               <td data-label={t('bulk.problems')}>
                 {row.errors.length === 0 ? t('bulk.rowValid') : (
                   <ul class="bulk__problems">
-                    {row.errors.map((error, index) => <li key={index}>{error.message}</li>)}
+                    {row.errors.map((error, index) => <li key={index}>{rowProblemText(error, columns)}</li>)}
                   </ul>
                 )}
               </td>
@@ -140,6 +214,7 @@ function BulkForm({ user }) {
   const [microcredentialId, setMicrocredentialId] = useState('');
   const [file, setFile] = useState(null);
   const [report, setReport] = useState(null);
+  const [columns, setColumns] = useState({});
   const [job, setJob] = useState(null);
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
@@ -169,7 +244,9 @@ function BulkForm({ user }) {
     }
     setBusy(true);
     try {
-      setReport(await postCsv(uploadPath(microcredentialId, true), await file.arrayBuffer()));
+      const bytes = await file.arrayBuffer();
+      setColumns(headerColumns(new TextDecoder().decode(bytes)));
+      setReport(await postCsv(uploadPath(microcredentialId, true), bytes));
     } catch (e) {
       setError(e instanceof ApiError && e.serverMessage ? e.serverMessage : e.message);
     }
@@ -234,6 +311,7 @@ function BulkForm({ user }) {
           required
           disabled={Boolean(job)}
         />
+        <HeaderSpellings />
         <div class="form__actions">
           <button type="submit" class="button button--secondary" disabled={busy || Boolean(job)}>{t('bulk.check')}</button>
         </div>
@@ -244,7 +322,7 @@ function BulkForm({ user }) {
           <h2>{t('bulk.reportTitle')}</h2>
           {report.invalid_rows > 0 ? <Alert>{t('bulk.invalidRows', { count: report.invalid_rows })}</Alert> : null}
           <Warnings warnings={report.warnings} />
-          <Report report={report} />
+          <Report report={report} columns={columns} />
           {ready ? (
             <button type="button" class="button" onClick={start} disabled={busy}>
               {t('bulk.start', { count: report.total_rows })}

@@ -3,15 +3,19 @@ import { withQuery } from '../api.js';
 import { t } from '../i18n/index.js';
 import { useApi } from '../hooks.js';
 import { Link, navigate } from '../router.jsx';
-import { ErrorAlert, Loading, Pager } from '../components/common.jsx';
-import { CatalogueFilters, FILTER_KEYS, activeFilterCount, validSort } from '../components/CatalogueFilters.jsx';
+import { Alert, ErrorAlert, Loading, Pager } from '../components/common.jsx';
+import {
+  CatalogueFilters, FILTER_KEYS, activeFilterCount, dropInvalidFilters, validSort,
+} from '../components/CatalogueFilters.jsx';
 import { Page } from '../components/Page.jsx';
 import { eqfShort, languageLabel, organisationWithCountry, participationLabel, workloadShort } from '../format.js';
 
 /**
  * Reads the search text, the filters and the page from the address, so that a link or the back
  * button restores the same list. The keys are the query parameters of GET /api/v1/microcredentials.
- * A sort order that the search text does not allow, such as "Best match" without text, is dropped.
+ * A sort order that the search text does not allow, such as "Best match" without text, is dropped,
+ * and so is every filter value that the API would reject. Returns { query, ignored }, where ignored
+ * lists the parameters that were dropped.
  */
 function readQuery(search) {
   const params = new URLSearchParams(search);
@@ -19,7 +23,8 @@ function readQuery(search) {
   const query = { q: (params.get('q') || '').trim(), page: page > 0 ? page : 1 };
   for (const key of FILTER_KEYS) query[key] = (params.get(key) || '').trim();
   query.sort = validSort(query.sort, query.q);
-  return query;
+  const ignored = dropInvalidFilters(query);
+  return { query, ignored };
 }
 
 function Card({ item }) {
@@ -68,7 +73,7 @@ function SearchForm({ query }) {
 }
 
 export function Catalogue({ loc }) {
-  const query = readQuery(loc.search);
+  const { query, ignored } = readQuery(loc.search);
   const { q, page } = query;
   const { data, error, loading } = useApi(withQuery('/api/v1/microcredentials', query));
   const items = (data && data.items) || [];
@@ -90,6 +95,14 @@ export function Catalogue({ loc }) {
       <div class="catalogue">
         <CatalogueFilters query={query} facets={data && data.facets} />
         <div class="catalogue__results">
+          {ignored.length ? (
+            <Alert kind="info">
+              {t('filters.ignored', {
+                count: ignored.length,
+                names: ignored.map((key) => t(`filters.ignoredNames.${key}`)).join(', '),
+              })}
+            </Alert>
+          ) : null}
           <ErrorAlert error={error} />
           {loading && !data ? <Loading /> : null}
           {data ? (
