@@ -53,6 +53,23 @@ describe('catalogue filters', { timeout: 120000 }, () => {
     }
   });
 
+  test('countries and languages by name', async () => {
+    const page = await newPage(browser, DESKTOP);
+    try {
+      await page.goto(`${baseUrl}/`);
+      for (const label of ['Country', 'Language of delivery']) {
+        const select = page.getByLabel(label, { exact: true });
+        await select.locator('option').nth(2).waitFor({ state: 'attached' });
+        // The first option is "Any"; the others drop their count "(n)" before comparing.
+        const names = (await select.locator('option').allInnerTexts()).slice(1).map((text) => text.replace(/ \(\d+\)$/, ''));
+        assert.ok(names.length >= 2, `${label}: ${names}`);
+        assert.deepEqual(names, [...names].sort((a, b) => a.localeCompare(b)), `${label} options in name order`);
+      }
+    } finally {
+      await page.context().close();
+    }
+  });
+
   test('workload range and back', async () => {
     const page = await newPage(browser, DESKTOP);
     try {

@@ -93,8 +93,11 @@ function startsOpen() {
  * value that the facet no longer lists stays selectable, so the select never silently shows
  * another value.
  */
-function facetOptions(values, labelOf, chosen, nullValue) {
-  const options = (values || [])
+function facetOptions(values, labelOf, chosen, nullValue, byLabel) {
+  const listed = [...(values || [])];
+  // Codes (country, language) sort by what the reader sees, not by the code behind it.
+  if (byLabel) listed.sort((a, b) => String(labelOf(a)).localeCompare(String(labelOf(b))));
+  const options = listed
     .filter((v) => (v.value !== null && v.value !== undefined) || nullValue)
     .map((v) => [
       v.value === null || v.value === undefined ? nullValue : String(v.value),
@@ -106,7 +109,7 @@ function facetOptions(values, labelOf, chosen, nullValue) {
   return options;
 }
 
-function FacetSelect({ id, name, label, values, labelOf, nullValue, query }) {
+function FacetSelect({ id, name, label, values, labelOf, nullValue, byLabel, query }) {
   const chosen = query[name];
   function onChange(event) {
     navigate(withQuery('/', { ...query, [name]: event.currentTarget.value, page: '' }));
@@ -116,7 +119,7 @@ function FacetSelect({ id, name, label, values, labelOf, nullValue, query }) {
       <label class="field__label" for={id}>{label}</label>
       <select id={id} name={name} class="field__control" value={chosen} onChange={onChange}>
         <option value="">{t('filters.any')}</option>
-        {facetOptions(values, labelOf, chosen, nullValue).map(([value, text]) => (
+        {facetOptions(values, labelOf, chosen, nullValue, byLabel).map(([value, text]) => (
           <option key={value} value={value}>{text}</option>
         ))}
       </select>
@@ -242,6 +245,7 @@ export function CatalogueFilters({ query, facets }) {
           label={t('filters.language')}
           values={f.language}
           labelOf={(v) => languageLabel(v.value)}
+          byLabel
           query={query}
         />
         <FacetSelect
@@ -274,6 +278,7 @@ export function CatalogueFilters({ query, facets }) {
           label={t('filters.country')}
           values={f.country}
           labelOf={(v) => countryName(v.value)}
+          byLabel
           query={query}
         />
         {active ? (
