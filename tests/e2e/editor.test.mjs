@@ -35,6 +35,10 @@ describe('microcredential editor', { timeout: 180000 }, () => {
   test('title only draft saves', async () => {
     await page.goto(`${baseUrl}/microcredentials/new`);
     await page.getByRole('heading', { name: 'New micro-credential' }).waitFor();
+    // The editor belongs to the validation work, so the navigation marks Validation, not the catalogue.
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    assert.equal(await nav.getByRole('link', { name: 'Validation' }).getAttribute('aria-current'), 'page');
+    assert.equal(await nav.getByRole('link', { name: 'Micro-credentials' }).getAttribute('aria-current'), null);
 
     await page.getByRole('button', { name: 'Save draft' }).click();
     await page.getByText('Enter a title: a draft needs at least its title.').waitFor();

@@ -5,12 +5,23 @@ import { LanguageSwitcher } from './LanguageSwitcher.jsx';
 import { VALIDATION_ROLES } from '../pages/ValidationQueue.jsx';
 import { MembershipNavLinks } from './MembershipNav.jsx';
 
-/** A main navigation link, marked as the current page on `href` and below it (or below `also`). */
-function NavLink({ href, path, also, children }) {
-  const here = path === href || (href !== '/' && path.startsWith(`${href}/`)) ||
-    (also && path.startsWith(also));
+/**
+ * The pages where a micro-credential is written, reviewed or validated. They sit under
+ * /microcredentials/ like the public page, but belong to the validation work, not the catalogue.
+ */
+const WORK_PAGE = /^\/microcredentials\/(new$|[^/]+\/(edit|review|validation|versions|assessment)(\/|$))/;
+
+/**
+ * A main navigation link, marked as the current page on `href` and below it, or on the paths
+ * that `also` matches (a path prefix, or a regular expression), but never on a path that
+ * `unless` matches.
+ */
+function NavLink({ href, path, also, unless, children }) {
+  const alsoHere = also instanceof RegExp ? also.test(path) : Boolean(also && path.startsWith(also));
+  const current = (path === href || (href !== '/' && path.startsWith(`${href}/`)) || alsoHere) &&
+    !(unless && unless.test(path));
   return (
-    <Link class="nav__link" href={href} aria-current={here ? 'page' : undefined}>{children}</Link>
+    <Link class="nav__link" href={href} aria-current={current ? 'page' : undefined}>{children}</Link>
   );
 }
 
@@ -70,11 +81,11 @@ export function Header({ path, search, minimal }) {
               <LanguageSwitcher id="language-header" />
             </div>
             <nav class="nav" aria-label={t('header.navLabel')}>
-              <NavLink href="/" path={path} also="/microcredentials/">{t('nav.catalogue')}</NavLink>
+              <NavLink href="/" path={path} also="/microcredentials/" unless={WORK_PAGE}>{t('nav.catalogue')}</NavLink>
               {canIssue(user) ? <NavLink href="/certificates" path={path}>{t('nav.certificates')}</NavLink> : null}
               {canIssue(user) ? <NavLink href="/issue" path={path}>{t('nav.issue')}</NavLink> : null}
               {user && VALIDATION_ROLES.includes(user.role)
-                ? <NavLink href="/validation" path={path}>{t('governance.nav')}</NavLink> : null}
+                ? <NavLink href="/validation" path={path} also={WORK_PAGE}>{t('governance.nav')}</NavLink> : null}
               <NavLink href="/verify-file" path={path}>{t('verifyFile.navLink')}</NavLink>
               <MembershipNavLinks user={user} path={path} NavLink={NavLink} />
               {user && user.role === 'learner' ? <NavLink href="/wallet" path={path}>{t('nav.wallet')}</NavLink> : null}

@@ -586,7 +586,7 @@ function EditorLoaded({ id }) {
           {t('editor.versionStatus', { version: v.version, status: t(`versionStatus.${v.status}`) })}
           {' '}
           <Link href={`/microcredentials/${encodeURIComponent(id)}/versions`}>{t('editor.historyLink')}</Link>
-          {' '}
+          <span aria-hidden="true">{t('common.separator')}</span>
           <Link href={`/microcredentials/${encodeURIComponent(id)}/assessment/edit`}>{t('assessmentEditor.link')}</Link>
         </p>
       ) : null}
