@@ -201,6 +201,6 @@ describe('assessment of a published version', () => {
     const scored = await learner.get(`/api/v1/attempts/${attempt.id}`);
     assert.equal(scored.json.status, 'failed');
     assert.equal(scored.json.version, 1);
-    assert.deepEqual(scored.json.next_attempt, { attempts_left: 0, possible: false, at: null, on: null });
+    assert.deepEqual(scored.json.next_attempt, { attempts_left: 0, possible: false, passed: false, at: null, on: null });
   });
 });
