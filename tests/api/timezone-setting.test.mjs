@@ -54,8 +54,8 @@ describe('alliance time zone setting', { timeout: 300000 }, () => {
     const shown = await daysShown();
     assert.equal(shown.issuedOn, '2027-01-01');
     assert.equal(shown.validUntilOn, '2027-07-01');
-    assert.equal(shown.pageIssueDate, '2027-01-01');
-    assert.equal(shown.pageValidUntil, '2027-07-01');
+    assert.equal(shown.pageIssueDate, '1 January 2027');
+    assert.equal(shown.pageValidUntil, '1 July 2027');
   });
 
   test('Brussels days after restart with default', async () => {
@@ -66,7 +66,7 @@ describe('alliance time zone setting', { timeout: 300000 }, () => {
     const shown = await daysShown();
     assert.equal(shown.issuedOn, '2026-12-31');
     assert.equal(shown.validUntilOn, '2027-06-30');
-    assert.equal(shown.pageIssueDate, '2026-12-31');
-    assert.equal(shown.pageValidUntil, '2027-06-30');
+    assert.equal(shown.pageIssueDate, '31 December 2026');
+    assert.equal(shown.pageValidUntil, '30 June 2027');
   });
 });

@@ -153,8 +153,8 @@ describe('calendar days in any viewer time zone', { timeout: 600000 }, () => {
           await plain.goto(`${stack.baseUrl}/v/${certificate.id}`);
           const facts = await plain.locator('.verify__facts dt').evaluateAll((dts) =>
             Object.fromEntries(dts.map((dt) => [dt.textContent.trim(), dt.nextElementSibling.textContent.trim()])));
-          assert.equal(facts['Issue date'], issuedOn, `/v/${certificate.id} without JavaScript: issue date`);
-          assert.equal(facts['Valid until'], validUntilOn, `/v/${certificate.id} without JavaScript: valid until`);
+          assert.equal(facts['Issue date'], longDay(issuedOn), `/v/${certificate.id} without JavaScript: issue date`);
+          assert.equal(facts['Valid until'], longDay(validUntilOn), `/v/${certificate.id} without JavaScript: valid until`);
           assert.equal(await plain.locator('[data-check="signature"]').first().getAttribute('data-result'), 'passed');
 
           await spa.goto(`${stack.baseUrl}/v/${certificate.id}`);

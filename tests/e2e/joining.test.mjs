@@ -94,9 +94,16 @@ describe('joining flow and dashboard', { timeout: 240000 }, () => {
     await visitor.getByLabel('Type of organisation').selectOption({ label: 'VET provider' });
     await visitor.getByLabel('Country').selectOption({ label: 'Austria' });
     await visitor.getByLabel('Full name').fill(contactName);
-    await visitor.getByLabel('E-mail').fill(contactEmail);
     await visitor.getByLabel('Motivation').fill('We train joiners in Styria.\nWe would promote two micro-credentials.');
     await visitor.getByLabel('I accept the charter of the alliance on behalf of my organisation').check();
+    // A website without its scheme and an address without a domain are both marked at once.
+    await visitor.getByLabel('Website').fill('www.tischlerei.example');
+    await visitor.getByLabel('E-mail').fill('admin@localhost');
+    await visitor.getByRole('button', { name: 'Send application' }).click();
+    await visitor.getByText('Enter the website as an address that starts with https:// or http://', { exact: false }).waitFor();
+    await visitor.getByText('Enter an e-mail address such as name@example.org.').waitFor();
+    await visitor.getByLabel('Website').fill('https://www.tischlerei.example');
+    await visitor.getByLabel('E-mail').fill(contactEmail);
     await visitor.getByRole('button', { name: 'Send application' }).click();
     await visitor.getByRole('heading', { name: 'Check your e-mail' }).waitFor();
 
@@ -184,14 +191,14 @@ describe('joining flow and dashboard', { timeout: 240000 }, () => {
     await desk.getByRole('button', { name: 'Change status' }).click();
     await desk.getByRole('status').filter({ hasText: 'The status is now Suspended.' }).waitFor();
     await desk.locator('.org-summary .tag--suspended').waitFor();
-    await desk.getByRole('row').filter({ hasText: 'organisation_status_changed' }).first().waitFor();
+    await desk.locator('td[data-action="organisation_status_changed"]', { hasText: 'Organisation status changed' }).first().waitFor();
     await saveScreenshot(desk, 'dashboard-3-organisation');
   });
 
   step('audit log filters by organisation', async () => {
     await desk.getByRole('link', { name: 'Open the full audit log of this organisation' }).click();
     await desk.waitForURL(/\/dashboard\/audit\?organisation=\d+/);
-    await desk.locator('tbody td code').filter({ hasText: /^application_approved$/ }).first().waitFor();
+    await desk.locator('tbody td[data-action="application_approved"]', { hasText: 'Membership application approved' }).first().waitFor();
     const organisations = await desk.locator('tbody td[data-label="Organisation"]').allInnerTexts();
     assert.ok(organisations.every((name) => name === orgName), `organisations: ${organisations}`);
     await desk.getByRole('link', { name: 'Dashboard Coordinator' }).first().click();

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { emailIsValid } from '../checks.js';
 import { get, post, withQuery } from '../api.js';
 import { t } from '../i18n/index.js';
 import { formErrors } from '../errors.js';
@@ -13,30 +14,10 @@ const FIELDS = ['microcredential_id', 'holder_name', 'holder_email'];
 const PER_PAGE = 100;
 const MAX_PAGES = 50;
 
-// Limits of POST /api/v1/certificates (backend/src/certificates.c): the name in characters, the
-// e-mail address and its part before "@" in UTF-8 bytes.
+// Limit of POST /api/v1/certificates (backend/src/certificates.c) on the name, in characters.
 const HOLDER_NAME_MAX_CHARS = 200;
-const EMAIL_MAX_BYTES = 254;
-const EMAIL_LOCAL_MAX_BYTES = 64;
 // Control characters, which the server rejects in a one-line text (C0, DEL and C1).
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
-// Characters that the server's e-mail check rejects anywhere in an address.
-const EMAIL_FORBIDDEN = /[\u0000-\u0020<>(),;"\\]/;
-
-function utf8Bytes(text) {
-  return new TextEncoder().encode(text).length;
-}
-
-/** Tells whether `email` passes the server's e-mail check, email_valid() in backend/src/validate.c. */
-function emailIsValid(email) {
-  const at = email.indexOf('@');
-  if (email.length < 3 || utf8Bytes(email) > EMAIL_MAX_BYTES || at <= 0 || email.indexOf('@', at + 1) >= 0) return false;
-  if (utf8Bytes(email.slice(0, at)) > EMAIL_LOCAL_MAX_BYTES || EMAIL_FORBIDDEN.test(email)) return false;
-  const domain = email.slice(at + 1);
-  const dot = domain.lastIndexOf('.');
-  if (dot <= 0 || dot === domain.length - 1 || domain.includes('..')) return false;
-  return !domain.startsWith('-') && !domain.endsWith('-');
-}
 
 /**
  * Checks every field as the server would and returns {field: message} for each invalid one, so

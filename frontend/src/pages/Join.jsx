@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { post } from '../api.js';
 import { t } from '../i18n/index.js';
 import { formErrors } from '../errors.js';
+import { emailIsValid, websiteIsValid } from '../checks.js';
 import { Alert } from '../components/common.jsx';
 import { Field, focusFirstInvalid } from '../components/Field.jsx';
 import { Page } from '../components/Page.jsx';
@@ -61,6 +62,11 @@ export function Join() {
       if (!String(values[name]).trim()) missing[name] = t(`join.missing.${name}`);
     }
     if (!values.charter_accepted) missing.charter_accepted = t('join.missing.charter_accepted');
+    // Formats the server would reject, marked together with the missing fields.
+    const website = String(values.website).trim();
+    if (website && !websiteIsValid(website)) missing.website = t('join.invalid.website');
+    const email = String(values.contact_email).trim();
+    if (email && !emailIsValid(email)) missing.contact_email = t('join.invalid.contact_email');
     if (Object.keys(missing).length) {
       setErrors({ fields: missing, page: null });
       return;
