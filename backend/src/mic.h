@@ -37,8 +37,9 @@ bool text_has_control(const char *s, bool allow_newlines);
 int parse_long(const char *s, long long min, long long max, long long *out) MIC_NODISCARD;
 bool secure_equal(const char *a, const char *b);
 /*
- * Parses a JSON array of strings, such as MariaDB's JSON_EXTRACT with a [*] path returns, without
- * the cost of a general parser. NULL for anything else (then use json_loads). New reference.
+ * Parses a JSON array of strings, such as the one MariaDB's JSON_EXTRACT returns for a [*] path,
+ * without the cost of a general parser. Returns a new reference, or NULL for any other text, which
+ * the caller then gives to json_loads.
  */
 json_t *json_string_array_parse(const char *text);
 

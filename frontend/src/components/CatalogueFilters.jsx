@@ -95,7 +95,7 @@ function startsOpen() {
  */
 function facetOptions(values, labelOf, chosen, nullValue, byLabel) {
   const listed = [...(values || [])];
-  // Codes (country, language) sort by what the reader sees, not by the code behind it.
+  // Codes (country, language) sort by their displayed name, not by the code itself.
   if (byLabel) listed.sort((a, b) => String(labelOf(a)).localeCompare(String(labelOf(b))));
   const options = listed
     .filter((v) => (v.value !== null && v.value !== undefined) || nullValue)

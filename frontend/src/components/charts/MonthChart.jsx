@@ -42,9 +42,10 @@ function monthRange(first, last) {
 const MONTH_TICK_STEPS = [1, 2, 3, 6, 12, 24, 60, 120];
 
 /**
- * Picks the months of the time axis that get their name, with the x of its centre: every month when
- * the names fit, else the months that start a step of MONTH_TICK_STEPS, the shortest step that leaves
- * room for the names. A name stays between left and right and never overlaps the name before it.
+ * Picks the months of the time axis that get their name, each with the x of its centre. Every month
+ * is named when the names fit. Otherwise the months that start a step are named, with the shortest
+ * step of MONTH_TICK_STEPS that leaves room for the names. A name stays between left and right and
+ * never overlaps the name before it.
  */
 function monthNameTicks(months, x, { left, right }) {
   const texts = months.map((month) => formatMonth(month, 'short'));
