@@ -90,19 +90,43 @@ void buf_json_string(struct buf *b, const char *s)
 	static const char hex[] = "0123456789abcdef";
 
 	buf_putc(b, '"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	while (*s) {
+		/* Copy the run of bytes that need no escape in one piece. */
+		size_t run = 0;
+		unsigned char c;
 
+		while ((c = (unsigned char)s[run]) != '\0' && c != '"' && c != '\\' && c >= 0x20)
+			run++;
+		buf_append(b, s, run);
+		s += run;
+		if (c == '\0')
+			break;
 		if (c == '"' || c == '\\') {
-			buf_putc(b, '\\');
-			buf_putc(b, (char)c);
-		} else if (c < 0x20) {
-			char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+			char esc[2] = { '\\', (char)c };
 
 			buf_append(b, esc, sizeof(esc));
 		} else {
-			buf_putc(b, (char)c);
+			char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+
+			buf_append(b, esc, sizeof(esc));
 		}
+		s++;
 	}
 	buf_putc(b, '"');
+}
+
+void buf_put_int(struct buf *b, long long n)
+{
+	char digits[24];
+	size_t at = sizeof(digits);
+	/* Through unsigned arithmetic, so that LLONG_MIN has a magnitude too. */
+	unsigned long long magnitude = n < 0 ? 0ULL - (unsigned long long)n : (unsigned long long)n;
+
+	do {
+		digits[--at] = (char)('0' + magnitude % 10);
+		magnitude /= 10;
+	} while (magnitude);
+	if (n < 0)
+		digits[--at] = '-';
+	buf_append(b, digits + at, sizeof(digits) - at);
 }

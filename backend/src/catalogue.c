@@ -268,13 +268,6 @@ struct filters {
 	enum sort_order sort;
 };
 
-/*
- * Filters that a facet can leave out of its own count. FACET_ALL leaves out all of them, for the
- * query that the facets are counted from.
- */
-enum facet { FACET_NONE, FACET_EQF, FACET_LANGUAGE, FACET_ESCO, FACET_ORGANISATION,
-	FACET_COUNTRY, FACET_PARTICIPATION, FACET_ALL };
-
 static void filters_free(struct filters *f)
 {
 	search_free(&f->search);
@@ -430,16 +423,73 @@ static int filters_parse_or_reply(struct req *r, struct filters *f)
  * whose text matches, with their relevance. Filters, facet counts, sorting and paging run here.
  */
 
-/* Facet of each index dimension, and the filter bit of each dimension in a failure mask. */
-static const enum facet dimension_facet[CD_COUNT] = {
-	[CD_EQF] = FACET_EQF, [CD_PARTICIPATION] = FACET_PARTICIPATION,
-	[CD_LANGUAGE] = FACET_LANGUAGE, [CD_COUNTRY] = FACET_COUNTRY,
-	[CD_ORGANISATION] = FACET_ORGANISATION, [CD_ESCO] = FACET_ESCO,
+struct relevance_key {
+	double relevance;
+	uint32_t title_rank;
+	uint32_t position;
 };
 
-/* The versions that one request selects from the index. */
+/*
+ * The per-entry arrays of a search, one set per worker thread, reused by its next search and grown
+ * with the index, so that a search allocates nothing in proportion to the catalogue.
+ */
+struct catalogue_scratch {
+	size_t cap;                                /* capacity of each array, in entries */
+	unsigned char *text_match;
+	double *relevance;
+	unsigned char *failed;
+	bool *base_pass;
+	uint32_t *results;
+	struct relevance_key *keys;
+};
+
+void catalogue_worker_free(struct worker *w)
+{
+	struct catalogue_scratch *scratch = w->catalogue_scratch;
+
+	if (!scratch)
+		return;
+	free(scratch->text_match);
+	free(scratch->relevance);
+	free(scratch->failed);
+	free(scratch->base_pass);
+	free(scratch->results);
+	free(scratch->keys);
+	free(scratch);
+	w->catalogue_scratch = NULL;
+}
+
+/* Returns the worker's scratch arrays with room for count entries; their contents are undefined. */
+static struct catalogue_scratch *scratch_of(struct worker *w, size_t count)
+{
+	struct catalogue_scratch *scratch = w->catalogue_scratch;
+
+	if (!scratch)
+		scratch = w->catalogue_scratch = xcalloc(1, sizeof *scratch);
+	if (count <= scratch->cap)
+		return scratch;
+	/* Some headroom, so that a few new publications do not grow every thread's arrays again. */
+	count += count / 8 + 64;
+	free(scratch->text_match);
+	free(scratch->relevance);
+	free(scratch->failed);
+	free(scratch->base_pass);
+	free(scratch->results);
+	free(scratch->keys);
+	scratch->text_match = xmalloc(count);
+	scratch->relevance = xmalloc(count * sizeof scratch->relevance[0]);
+	scratch->failed = xmalloc(count);
+	scratch->base_pass = xmalloc(count * sizeof scratch->base_pass[0]);
+	scratch->results = xmalloc(count * sizeof scratch->results[0]);
+	scratch->keys = xmalloc(count * sizeof scratch->keys[0]);
+	scratch->cap = count;
+	return scratch;
+}
+
+/* The versions that one request selects from the index. The arrays belong to the worker. */
 struct selection {
 	struct catalogue_index *index;             /* one reference held */
+	struct catalogue_scratch *scratch;
 	unsigned char *text_match;                 /* per entry, 1 when the text matches; NULL: no text */
 	double *relevance;                         /* per entry, NULL unless q has indexed words */
 	unsigned char *failed;                     /* per entry, bit d set when filter d rejects it */
@@ -451,11 +501,6 @@ struct selection {
 static void selection_free(struct selection *s)
 {
 	catalogue_index_release(s->index);
-	free(s->text_match);
-	free(s->relevance);
-	free(s->failed);
-	free(s->base_pass);
-	free(s->results);
 	*s = (struct selection){ 0 };
 }
 
@@ -560,9 +605,12 @@ static int text_match(struct worker *w, const struct search *search, struct sele
 
 	if (!search->boolean.len && !search->like_count)
 		return 0;
-	s->text_match = xcalloc(count, 1);
-	if (search->boolean.len)
-		s->relevance = xcalloc(count, sizeof s->relevance[0]);
+	s->text_match = s->scratch->text_match;
+	memset(s->text_match, 0, count);
+	if (search->boolean.len) {
+		s->relevance = s->scratch->relevance;
+		memset(s->relevance, 0, count * sizeof s->relevance[0]);
+	}
 	buf_init(&key);
 	text_match_key(&key, search);
 	if (catalogue_index_text_get(s->index, key.data, s->text_match, s->relevance))
@@ -641,28 +689,35 @@ static void selection_filter(struct selection *s, const struct filters *f)
 {
 	const struct catalogue_index *index = s->index;
 	struct wanted_values wanted;
-	size_t count = index->count ? index->count : 1;
 
 	wanted_values_resolve(&wanted, f, index);
-	s->base_pass = xcalloc(count, sizeof s->base_pass[0]);
-	s->failed = xcalloc(count, 1);
+	s->base_pass = s->scratch->base_pass;
+	s->failed = s->scratch->failed;
+
+	/* The active filters, so that the loop below looks only at those. */
+	enum catalogue_dimension active[CD_COUNT];
+	size_t active_count = 0;
+	for (size_t d = 0; d < CD_COUNT; d++)
+		if (wanted.active[d])
+			active[active_count++] = (enum catalogue_dimension)d;
+
 	for (size_t i = 0; i < index->count; i++) {
 		const struct catalogue_entry *e = &index->entries[i];
-
-		s->base_pass[i] = (!s->text_match || s->text_match[i]) &&
+		bool pass = (!s->text_match || s->text_match[i]) &&
 		    (!f->min_hours || e->workload_hours >= f->min_hours) &&
 		    (!f->max_hours || e->workload_hours <= f->max_hours);
-		for (size_t d = 0; d < CD_COUNT && s->base_pass[i]; d++)
-			if (wanted.active[d] && !entry_has_value(index, e, d, wanted.value[d]))
-				s->failed[i] |= (unsigned char)(1u << d);
+
+		unsigned char failed = 0;
+
+		for (size_t k = 0; k < active_count && pass; k++) {
+			enum catalogue_dimension d = active[k];
+			if (!entry_has_value(index, e, d, wanted.value[d]))
+				failed |= (unsigned char)(1u << d);
+		}
+		s->base_pass[i] = pass;
+		s->failed[i] = failed;
 	}
 }
-
-struct relevance_key {
-	double relevance;
-	uint32_t title_rank;
-	uint32_t position;
-};
 
 /* ORDER BY relevance DESC, title, m.id: the title rank already breaks ties by m.id. */
 static int relevance_key_compare(const void *a, const void *b)
@@ -686,7 +741,7 @@ static void selection_order(struct selection *s, const struct filters *f)
 	const uint32_t *order = f->sort == SORT_NEWEST ? index->by_newest :
 	    f->sort == SORT_WORKLOAD ? index->by_workload : index->by_title;
 
-	s->results = xcalloc(index->count ? index->count : 1, sizeof s->results[0]);
+	s->results = s->scratch->results;
 	s->result_count = 0;
 	if (f->sort != SORT_RELEVANCE) {
 		for (size_t i = 0; i < index->count; i++)
@@ -695,7 +750,7 @@ static void selection_order(struct selection *s, const struct filters *f)
 		return;
 	}
 
-	struct relevance_key *keys = xcalloc(index->count ? index->count : 1, sizeof keys[0]);
+	struct relevance_key *keys = s->scratch->keys;
 	size_t n = 0;
 	for (size_t i = 0; i < index->count; i++)
 		if (selection_passes(s, i))
@@ -705,7 +760,6 @@ static void selection_order(struct selection *s, const struct filters *f)
 	for (size_t i = 0; i < n; i++)
 		s->results[i] = keys[i].position;
 	s->result_count = n;
-	free(keys);
 }
 
 /*
@@ -717,7 +771,10 @@ static int catalogue_select(struct worker *w, const struct filters *f,
 {
 	*s = (struct selection){ 0 };
 	s->index = catalogue_index_acquire(w, generation);
-	if (!s->index || text_match(w, &f->search, s) != 0)
+	if (!s->index)
+		return -1;
+	s->scratch = scratch_of(w, s->index->count ? s->index->count : 1);
+	if (text_match(w, &f->search, s) != 0)
 		return -1;
 	selection_filter(s, f);
 	selection_order(s, f);
@@ -760,11 +817,30 @@ static long translation_row(const struct catalogue_index *index, const struct ca
 }
 
 /*
- * Returns the result item of the entry at position in the reader's language lang, built from the
- * index alone. New reference.
+ * Returns the row of index->translations whose title and summary are shown to a reader of lang
+ * for entry e, or -1 when the version's own are shown.
+ */
+static long item_translation(const struct catalogue_index *index, const struct catalogue_entry *e,
+    const char *lang)
+{
+	long requested = translation_row(index, e, lang);
+	long english = translation_row(index, e, "en");
+	enum mc_text_source source = mc_text_source_pick(db_cell(&index->rows, e->title_rank, CX_LANGUAGE),
+	    lang, requested >= 0, english >= 0);
+
+	if (source == MC_TEXT_REQUESTED)
+		return requested;
+	if (source == MC_TEXT_ENGLISH)
+		return english;
+	return -1;
+}
+
+/*
+ * Returns the result item of the entry at position with the text of translation row translation
+ * (-1: its own text), built from the index alone. New reference.
  */
 static json_t *item_json_indexed(const struct catalogue_index *index, size_t position,
-    const char *lang)
+    long translation)
 {
 	const struct catalogue_entry *e = &index->entries[position];
 	const struct db_result *res = &index->rows, *text = res;
@@ -773,16 +849,13 @@ static json_t *item_json_indexed(const struct catalogue_index *index, size_t pos
 	const char *language = db_cell(res, row, CX_LANGUAGE);
 	const char *eqf = db_cell(res, row, CX_EQF);
 	const char *ects = db_cell(res, row, CX_ECTS);
-	long requested = translation_row(index, e, lang);
-	long english = translation_row(index, e, "en");
-	enum mc_text_source source = mc_text_source_pick(language, lang, requested >= 0, english >= 0);
 
-	if (source == MC_TEXT_REQUESTED || source == MC_TEXT_ENGLISH) {
+	if (translation >= 0) {
 		text = &index->translations;
-		text_row = (size_t)(source == MC_TEXT_REQUESTED ? requested : english);
+		text_row = (size_t)translation;
 		title = CT_TITLE;
 		summary = CT_SUMMARY;
-		language = source == MC_TEXT_REQUESTED ? lang : "en";
+		language = db_cell(text, text_row, CT_LANGUAGE);
 	}
 
 	json_t *item = json_object();
@@ -804,6 +877,25 @@ static json_t *item_json_indexed(const struct catalogue_index *index, size_t pos
 	    json_pack("{s:I, s:s?, s:s?}", "id", (json_int_t)db_cell_int(res, row, CX_ORG_ID), "name",
 		db_cell(res, row, CX_ORG_NAME), "country", db_cell(res, row, CX_COUNTRY)));
 	return item;
+}
+
+/*
+ * Returns the JSON text of the result item of the entry at position for a reader of lang. The
+ * index keeps each item's text from its first use, so most searches copy their items. NULL when
+ * the item could not be encoded.
+ */
+static const char *item_text(struct catalogue_index *index, size_t position, const char *lang)
+{
+	long translation = item_translation(index, &index->entries[position], lang);
+	size_t slot = translation >= 0 ? index->count + (size_t)translation : position;
+	const char *text = catalogue_index_item_text(index, slot);
+
+	if (text)
+		return text;
+	json_t *item = item_json_indexed(index, position, translation);
+	char *encoded = json_dumps(item, JSON_COMPACT);
+	json_decref(item);
+	return encoded ? catalogue_index_item_text_keep(index, slot, encoded) : NULL;
 }
 
 /*
@@ -847,115 +939,12 @@ static int catalogue_rows(struct worker *w, const struct selection *s, const cha
 
 /*
  * Each facet counts the versions that pass the text and workload filters and every filter but
- * its own, as if it had its own GROUP BY query. Facet values come in the order that ORDER BY gave
- * them in SQL. EQF levels come with "no level" (value null, the filter eqf=none) first,
- * participation forms in ENUM order and codes in byte order. Organisations come by name and ESCO
- * occupations by label (unknown URIs first, by URI), both ranked by MariaDB in their collation
- * when the index was built.
+ * its own, as if it had its own GROUP BY query. The values come in the order that the index
+ * fixed for each dimension when it was built (catalogue_index.c), with the labels it found.
  *
  * NOTE: the counts assume at most one published version per micro-credential, which publishing
  * keeps true; the SQL that this replaced counted DISTINCT micro-credential ids.
  */
-
-static const char *const participation_forms[] = { "online", "onsite", "blended" };
-
-/* One value of a facet with its count and its position in the facet's order. */
-struct facet_value {
-	char *value;                               /* owned; NULL: the SQL NULL */
-	const char *label;                         /* borrowed, may be NULL */
-	long long rank;
-	long long count;
-};
-
-struct facet_values {
-	struct facet_value *items;                 /* owned */
-	size_t len, cap;
-};
-
-static bool same_value(const char *a, const char *b)
-{
-	return a == b || (a && b && strcmp(a, b) == 0);
-}
-
-
-static void facet_values_free(struct facet_values *values)
-{
-	for (size_t i = 0; i < values->len; i++)
-		free(values->items[i].value);
-	free(values->items);
-	*values = (struct facet_values){ 0 };
-}
-
-static int facet_value_compare(const void *a, const void *b)
-{
-	const struct facet_value *x = a, *y = b;
-
-	if (x->rank != y->rank)
-		return x->rank < y->rank ? -1 : 1;
-	if (!x->value || !y->value)
-		return !y->value - !x->value;
-	return strcmp(x->value, y->value);
-}
-
-/*
- * Sets each value's rank and label from ref, a result of (key, label) rows in the wanted order.
- * A value missing from ref keeps rank -1, so it sorts first, by value.
- */
-static void facet_values_rank(struct facet_values *values, const struct db_result *ref)
-{
-	for (size_t i = 0; i < values->len; i++) {
-		values->items[i].rank = -1;
-		for (size_t row = 0; row < ref->rows; row++) {
-			if (same_value(db_cell(ref, row, 0), values->items[i].value)) {
-				values->items[i].rank = (long long)row;
-				values->items[i].label = db_cell(ref, row, 1);
-				break;
-			}
-		}
-	}
-}
-
-/* Returns [{value, label?, count}] in rank order, freeing values. New reference. */
-static json_t *facet_values_json(struct facet_values *values, bool integer)
-{
-	json_t *out = json_array();
-
-	/* An empty facet has no items array, and qsort must not get NULL. */
-	if (values->len)
-		qsort(values->items, values->len, sizeof values->items[0], facet_value_compare);
-	for (size_t i = 0; i < values->len; i++) {
-		const struct facet_value *v = &values->items[i];
-		json_t *entry = json_object();
-
-		if (!v->value)
-			json_object_set_new(entry, "value", json_null());
-		else if (integer)
-			json_object_set_new(entry, "value", json_integer(strtoll(v->value, NULL, 10)));
-		else
-			json_object_set_new(entry, "value", json_string(v->value));
-		if (v->label)
-			json_object_set_new(entry, "label", json_string(v->label));
-		json_object_set_new(entry, "count", json_integer(v->count));
-		json_array_append_new(out, entry);
-	}
-	facet_values_free(values);
-	return out;
-}
-
-static void facet_values_rank_fixed(struct facet_values *values, enum facet facet)
-{
-	for (size_t i = 0; i < values->len; i++) {
-		struct facet_value *v = &values->items[i];
-
-		v->rank = 0;
-		if (facet == FACET_EQF && v->value)
-			v->rank = strtoll(v->value, NULL, 10);
-		for (size_t k = 0; facet == FACET_PARTICIPATION && k < 3; k++)
-			if (same_value(v->value, participation_forms[k]))
-				v->rank = (long long)k;
-	}
-}
-
 
 /* Adds one count per value of dimension d of entry e. */
 static void facet_count_entry(const struct catalogue_index *index, const struct catalogue_entry *e,
@@ -972,31 +961,56 @@ static void facet_count_entry(const struct catalogue_index *index, const struct 
 	}
 }
 
-/* Returns the values of dimension d with a count above 0, as facet values. */
-static void facet_values_from_counts(struct facet_values *values,
-    const struct catalogue_values *dimension, const long long *counts)
+/* Writes "name":[{value, label?, count}] for the values of dimension d with a count above 0. */
+static void facet_write(struct buf *out, const char *name, const struct catalogue_index *index,
+    enum catalogue_dimension d, const long long *counts, bool integer)
 {
-	for (size_t i = 0; i < dimension->len; i++) {
+	const struct catalogue_values *values = &index->values[d];
+	bool first = true;
+
+	buf_putc(out, '"');
+	buf_puts(out, name);
+	buf_puts(out, "\":[");
+	for (size_t k = 0; k < values->len; k++) {
+		uint32_t i = index->value_order[d][k];
+		const char *value = values->items[i];
+		const char *label = index->value_labels[d][i];
+
 		if (!counts[i])
 			continue;
-		if (values->len == values->cap) {
-			values->cap = values->cap ? 2 * values->cap : 16;
-			values->items = xrealloc(values->items, values->cap * sizeof values->items[0]);
+		buf_puts(out, first ? "{\"value\":" : ",{\"value\":");
+		first = false;
+		if (!value)
+			buf_puts(out, "null");
+		else if (integer)
+			buf_put_int(out, strtoll(value, NULL, 10));
+		else
+			buf_json_string(out, value);
+		if (label) {
+			buf_puts(out, ",\"label\":");
+			buf_json_string(out, label);
 		}
-		values->items[values->len++] = (struct facet_value){
-			.value = dimension->items[i] ? xstrdup(dimension->items[i]) : NULL,
-			.count = counts[i],
-		};
+		buf_puts(out, ",\"count\":");
+		buf_put_int(out, counts[i]);
+		buf_putc(out, '}');
 	}
+	buf_putc(out, ']');
 }
 
-/* Builds the facets object of the selection s. New reference. */
-static json_t *catalogue_facets(const struct selection *s)
+/* Writes the facets object of the selection s as JSON. */
+static void catalogue_facets_write(struct buf *out, const struct selection *s)
 {
+	static const struct {
+		const char *name;
+		enum catalogue_dimension dimension;
+		bool integer;
+	} facets[] = {
+		{ "eqf", CD_EQF, true }, { "participation", CD_PARTICIPATION, false },
+		{ "language", CD_LANGUAGE, false }, { "country", CD_COUNTRY, false },
+		{ "organisation", CD_ORGANISATION, true }, { "esco", CD_ESCO, false },
+	};
 	const struct catalogue_index *index = s->index;
-	struct facet_values values[FACET_ALL] = { { 0 } };
 	long long *counts[CD_COUNT];
-	json_t *facets;
 
 	for (size_t d = 0; d < CD_COUNT; d++)
 		counts[d] = xcalloc(index->values[d].len + 1, sizeof counts[d][0]);
@@ -1007,28 +1021,16 @@ static json_t *catalogue_facets(const struct selection *s)
 			if ((s->failed[i] & ~(1u << d)) == 0)
 				facet_count_entry(index, &index->entries[i], d, counts[d]);
 	}
-	for (size_t d = 0; d < CD_COUNT; d++) {
-		facet_values_from_counts(&values[dimension_facet[d]], &index->values[d], counts[d]);
-		free(counts[d]);
+	buf_putc(out, '{');
+	for (size_t f = 0; f < sizeof facets / sizeof facets[0]; f++) {
+		if (f)
+			buf_putc(out, ',');
+		facet_write(out, facets[f].name, index, facets[f].dimension, counts[facets[f].dimension],
+		    facets[f].integer);
 	}
-
-	facet_values_rank_fixed(&values[FACET_EQF], FACET_EQF);
-	facet_values_rank_fixed(&values[FACET_PARTICIPATION], FACET_PARTICIPATION);
-	facet_values_rank_fixed(&values[FACET_LANGUAGE], FACET_LANGUAGE);
-	facet_values_rank_fixed(&values[FACET_COUNTRY], FACET_COUNTRY);
-	facet_values_rank(&values[FACET_ORGANISATION], &index->organisations);
-	facet_values_rank(&values[FACET_ESCO], &index->occupations);
-
-	facets = json_object();
-	json_object_set_new(facets, "eqf", facet_values_json(&values[FACET_EQF], true));
-	json_object_set_new(facets, "participation",
-	    facet_values_json(&values[FACET_PARTICIPATION], false));
-	json_object_set_new(facets, "language", facet_values_json(&values[FACET_LANGUAGE], false));
-	json_object_set_new(facets, "country", facet_values_json(&values[FACET_COUNTRY], false));
-	json_object_set_new(facets, "organisation",
-	    facet_values_json(&values[FACET_ORGANISATION], true));
-	json_object_set_new(facets, "esco", facet_values_json(&values[FACET_ESCO], false));
-	return facets;
+	buf_putc(out, '}');
+	for (size_t d = 0; d < CD_COUNT; d++)
+		free(counts[d]);
 }
 
 /* ---- Response cache ---- */
@@ -1089,11 +1091,10 @@ void handle_microcredentials_list(struct req *r)
 	long long page, per_page;
 	char lang[3];
 	struct selection selection = { 0 };
-	json_t *items = json_array();
-	json_t *facets = NULL;
 	unsigned long long generation = 0;
 	bool computing = false;
 	struct buf key;
+	struct buf *out = &r->w->out;
 
 	buf_init(&key);
 	buf_init(&f.search.boolean);
@@ -1106,36 +1107,50 @@ void handle_microcredentials_list(struct req *r)
 		goto db_error;
 	if (generation) {
 		cache_key_build(&key, &f, lang, page, per_page);
-		if (catalogue_cache_get(generation, key.data, &r->w->out, &computing)) {
-			reply_raw(r, 200, "application/json; charset=utf-8", r->w->out.data, r->w->out.len);
+		if (catalogue_cache_get(generation, key.data, out, &computing)) {
+			reply_raw(r, 200, "application/json; charset=utf-8", out->data, out->len);
 			goto out;
 		}
 	}
 
 	/* Times of the steps of a search that missed the cache, logged at debug level. */
-	double started = monotonic_ms(), selected, counted, fetched;
+	double started = monotonic_ms(), selected, written;
 	if (catalogue_select(r->w, &f, generation, &selection) != 0)
 		goto db_error;
 	selected = monotonic_ms();
-	facets = catalogue_facets(&selection);
-	counted = monotonic_ms();
-	size_t offset = (size_t)((page - 1) * per_page);
-	for (size_t i = offset; i < selection.result_count && i < offset + (size_t)per_page; i++)
-		json_array_append_new(items, item_json_indexed(selection.index, selection.results[i], lang));
-	fetched = monotonic_ms();
-	log_event(LOG_DEBUG, r->request_id, "event=catalogue_search_timing select_ms=%.2f"
-	    " facets_ms=%.2f items_ms=%.2f results=%zu", selected - started, counted - selected,
-	    fetched - counted, selection.result_count);
 
-	reply_json(r, 200, json_pack("{s:o, s:I, s:I, s:I, s:o}", "items", items, "page",
-	    (json_int_t)page, "per_page", (json_int_t)per_page, "total",
-	    (json_int_t)selection.result_count,
-	    "facets", facets));
-	items = NULL;
-	facets = NULL;
-	/* reply_json leaves the encoded body in the worker's output buffer. */
-	if (generation && r->status == 200)
-		catalogue_cache_put(generation, key.data, r->w->out.data, r->w->out.len);
+	/* The reply is written as text: the items come as the index keeps them, already encoded. */
+	buf_reset(out);
+	buf_puts(out, "{\"items\":[");
+	size_t offset = (size_t)((page - 1) * per_page);
+	for (size_t i = offset; i < selection.result_count && i < offset + (size_t)per_page; i++) {
+		const char *item = item_text(selection.index, selection.results[i], lang);
+
+		if (!item) {
+			reply_error(r, 500, "internal", NULL, "a result could not be encoded; it has been logged");
+			goto out;
+		}
+		if (i > offset)
+			buf_putc(out, ',');
+		buf_puts(out, item);
+	}
+	buf_puts(out, "],\"page\":");
+	buf_put_int(out, page);
+	buf_puts(out, ",\"per_page\":");
+	buf_put_int(out, per_page);
+	buf_puts(out, ",\"total\":");
+	buf_put_int(out, (long long)selection.result_count);
+	buf_puts(out, ",\"facets\":");
+	catalogue_facets_write(out, &selection);
+	buf_putc(out, '}');
+	written = monotonic_ms();
+	log_event(LOG_DEBUG, r->request_id, "event=catalogue_search_timing select_ms=%.2f"
+	    " write_ms=%.2f results=%zu", selected - started, written - selected,
+	    selection.result_count);
+
+	reply_raw(r, 200, "application/json; charset=utf-8", out->data, out->len);
+	if (generation)
+		catalogue_cache_put(generation, key.data, out->data, out->len);
 	goto out;
 
 db_error:
@@ -1143,8 +1158,6 @@ db_error:
 out:
 	if (computing)
 		catalogue_cache_computed(generation, key.data);
-	json_decref(items);
-	json_decref(facets);
 	selection_free(&selection);
 	filters_free(&f);
 	buf_free(&key);

@@ -15,6 +15,7 @@
  * for it instead of building their own. Losing the index costs only one rebuild.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -276,6 +277,86 @@ static void index_link_translations(struct catalogue_index *index)
 	}
 }
 
+/* ---- Facet order ---- */
+
+struct ranked_value {
+	long long rank;
+	const char *value;                         /* NULL: the SQL NULL */
+	uint32_t index;
+};
+
+/* By rank, then NULL first, then by bytes. */
+static int compare_ranked_value(const void *a, const void *b)
+{
+	const struct ranked_value *x = a, *y = b;
+
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	if (!x->value || !y->value)
+		return !y->value - !x->value;
+	return strcmp(x->value, y->value);
+}
+
+/* The rank of value among the (key, label) rows of ref, with its label; -1 when it is missing. */
+static long long reference_rank(const struct db_result *ref, const char *value, const char **label)
+{
+	for (size_t row = 0; row < ref->rows; row++) {
+		const char *key = db_cell(ref, row, 0);
+
+		if (key == value || (key && value && strcmp(key, value) == 0)) {
+			*label = db_cell(ref, row, 1);
+			return (long long)row;
+		}
+	}
+	return -1;
+}
+
+static long long value_rank(const struct catalogue_index *index, enum catalogue_dimension d,
+    const char *value, const char **label)
+{
+	static const char *const participation_forms[] = { "online", "onsite", "blended" };
+
+	*label = NULL;
+	switch (d) {
+	case CD_EQF:
+		return value ? strtoll(value, NULL, 10) : 0;
+	case CD_PARTICIPATION:
+		for (size_t k = 0; value && k < 3; k++)
+			if (strcmp(value, participation_forms[k]) == 0)
+				return (long long)k;
+		return 0;
+	case CD_ORGANISATION:
+		return reference_rank(&index->organisations, value, label);
+	case CD_ESCO:
+		return reference_rank(&index->occupations, value, label);
+	default:
+		return 0;
+	}
+}
+
+/* Fixes the order in which each facet lists its values, and their labels. */
+static void index_order_values(struct catalogue_index *index)
+{
+	for (size_t d = 0; d < CD_COUNT; d++) {
+		const struct catalogue_values *values = &index->values[d];
+		size_t n = values->len ? values->len : 1;
+		struct ranked_value *ranked = xcalloc(n, sizeof ranked[0]);
+
+		index->value_order[d] = xcalloc(n, sizeof index->value_order[d][0]);
+		index->value_labels[d] = xcalloc(n, sizeof index->value_labels[d][0]);
+		for (size_t i = 0; i < values->len; i++) {
+			ranked[i].value = values->items[i];
+			ranked[i].index = (uint32_t)i;
+			ranked[i].rank = value_rank(index, (enum catalogue_dimension)d, values->items[i],
+			    &index->value_labels[d][i]);
+		}
+		qsort(ranked, values->len, sizeof ranked[0], compare_ranked_value);
+		for (size_t i = 0; i < values->len; i++)
+			index->value_order[d][i] = ranked[i].index;
+		free(ranked);
+	}
+}
+
 static struct catalogue_text_cache *text_cache_new(void);
 static void text_cache_free(struct catalogue_text_cache *cache);
 
@@ -295,6 +376,13 @@ static void index_free(struct catalogue_index *index)
 	db_result_free(&index->rows);
 	db_result_free(&index->translations);
 	text_cache_free(index->text_cache);
+	for (size_t d = 0; d < CD_COUNT; d++) {
+		free(index->value_order[d]);
+		free(index->value_labels[d]);
+	}
+	for (size_t i = 0; i < index->item_text_slots; i++)
+		free(atomic_load_explicit(&index->item_texts[i], memory_order_relaxed));
+	free(index->item_texts);
 	free(index);
 }
 
@@ -332,6 +420,12 @@ static struct catalogue_index *index_build(struct worker *w)
 	db_result_free(&generation);
 	index_fill(index, &index->rows);
 	index_link_translations(index);
+	index_order_values(index);
+	index->item_text_slots = index->count + index->translations.rows;
+	index->item_texts = xmalloc((index->item_text_slots ? index->item_text_slots : 1) *
+	    sizeof index->item_texts[0]);
+	for (size_t i = 0; i < index->item_text_slots; i++)
+		atomic_init(&index->item_texts[i], NULL);
 	return index;
 }
 
@@ -532,4 +626,22 @@ void catalogue_index_text_put(struct catalogue_index *index, const char *key,
 	*oldest = fresh;
 	oldest->last_used = ++index->text_cache->clock;
 	pthread_mutex_unlock(&index->text_cache->lock);
+}
+
+/* ---- Result items ---- */
+
+const char *catalogue_index_item_text(struct catalogue_index *index, size_t slot)
+{
+	return atomic_load_explicit(&index->item_texts[slot], memory_order_acquire);
+}
+
+const char *catalogue_index_item_text_keep(struct catalogue_index *index, size_t slot, char *text)
+{
+	char *stored = NULL;
+
+	if (atomic_compare_exchange_strong_explicit(&index->item_texts[slot], &stored, text,
+	    memory_order_acq_rel, memory_order_acquire))
+		return text;
+	free(text);
+	return stored;
 }

@@ -348,6 +348,7 @@ static int read_body_or_reply(struct req *r)
 	}
 	if (r->w->body.data == NULL)
 		buf_append(&r->w->body, "", 0);
+	r->body_read = n == 0 && FCGX_GetError(r->w->fcgi.in) == 0;
 	r->body = r->w->body.data;
 	r->body_len = r->w->body.len;
 	return 0;
@@ -414,5 +415,12 @@ out:
 	free(path);
 	if (w->body.cap > 4 * cfg.max_body)
 		buf_free(&w->body);
+	/*
+	 * libfcgi closes gracefully: it shuts down its side and waits for nginx to close first, one more
+	 * wake-up per request, so that a TCP reset cannot discard the reply. On a unix socket with the
+	 * request read to its end nothing is left unread, so FCGX_Detach() makes it close at once.
+	 */
+	if (w->unix_socket && r.body_read)
+		FCGX_Detach(&w->fcgi);
 	FCGX_Finish_r(&w->fcgi);
 }

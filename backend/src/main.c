@@ -42,6 +42,7 @@ static void *worker_main(void *arg)
 	while (!stopping && FCGX_Accept_r(&w->fcgi) >= 0)
 		http_serve_one(w);
 	db_worker_free(w);
+	catalogue_worker_free(w);
 	buf_free(&w->body);
 	buf_free(&w->out);
 	buf_free(&w->headers);
@@ -68,6 +69,15 @@ static int open_listen_socket(void)
 		return -1;
 	}
 	return 0;
+}
+
+static bool listen_socket_is_unix(void)
+{
+	struct sockaddr_storage address;
+	socklen_t len = sizeof(address);
+
+	return getsockname(listen_fd, (struct sockaddr *)&address, &len) == 0 &&
+	    address.ss_family == AF_UNIX;
 }
 
 static int serve(void)
@@ -102,8 +112,10 @@ static int serve(void)
 
 	workers = xcalloc((size_t)cfg.threads, sizeof(*workers));
 	threads = xcalloc((size_t)cfg.threads, sizeof(*threads));
+	bool unix_socket = listen_socket_is_unix();
 	for (int i = 0; i < cfg.threads; i++) {
 		workers[i].index = i;
+		workers[i].unix_socket = unix_socket;
 		if (pthread_create(&threads[i], NULL, worker_main, &workers[i]) != 0) {
 			log_event(LOG_ERROR, NULL, "event=start_failed error=\"pthread_create failed\"");
 			return 1;

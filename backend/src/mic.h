@@ -58,6 +58,7 @@ void buf_putc(struct buf *b, char c);
 void buf_reserve(struct buf *b, size_t extra);
 /* Appends s as a JSON string literal, quotes included; s must be valid UTF-8. */
 void buf_json_string(struct buf *b, const char *s);
+void buf_put_int(struct buf *b, long long n);       /* in decimal */
 void buf_printf(struct buf *b, const char *fmt, ...) MIC_PRINTF(2, 3);
 
 /* log.c: one line per event on standard error. */
@@ -207,6 +208,8 @@ struct worker {
 	struct buf body;              /* reused request body buffer */
 	struct buf out;               /* reused response body buffer */
 	struct buf headers;           /* extra response headers */
+	bool unix_socket;             /* the listening socket is a unix socket (set before the threads start) */
+	void *catalogue_scratch;      /* owned by catalogue.c */
 };
 
 struct req {
@@ -225,6 +228,7 @@ struct req {
 	char *csrf_token;
 	int status;
 	bool replied;
+	bool body_read;               /* the request body was read to its end */
 	struct timespec started;
 };
 
@@ -727,6 +731,8 @@ int request_language_or_reply(struct req *r, char out[3]) MIC_NODISCARD;
 
 /* catalogue.c */
 void handle_microcredentials_list(struct req *r);
+/* Frees the worker's reusable search arrays; called when its thread ends. */
+void catalogue_worker_free(struct worker *w);
 /* Reads query parameter name as an integer in [min, max], or fallback when absent. Replies 400. */
 int query_long_or_reply(struct req *r, const char *name, long long min, long long max,
     long long fallback, long long *out) MIC_NODISCARD;
@@ -988,6 +994,20 @@ struct catalogue_index {
 	struct db_result translations;             /* translations of the entries, by version id */
 	int refs;                                  /* guarded by the index's lock */
 	struct catalogue_text_cache *text_cache;   /* owned, private to catalogue_index.c */
+	/*
+	 * The JSON text of each result item, made on first use: slot p for entry p with its own
+	 * title and summary, slot count + t with those of row t of translations. Owned; NULL until made.
+	 */
+	char *_Atomic *item_texts;
+	size_t item_text_slots;
+	/*
+	 * Per dimension, the value indexes in the order a facet lists them, and the label of each
+	 * value (NULL when it has none): organisations by name and ESCO occupations by label as
+	 * MariaDB collates them, EQF levels by number after "no level", participation forms in
+	 * the order of their ENUM, other values in byte order. Owned.
+	 */
+	uint32_t *value_order[CD_COUNT];
+	const char **value_labels[CD_COUNT];
 };
 /*
  * Returns the index of the published catalogue at generation or later, with a reference that
@@ -1008,5 +1028,12 @@ bool catalogue_index_text_get(struct catalogue_index *index, const char *key, un
 /* Caches the text matches of key: match per entry, relevance per entry or NULL. */
 void catalogue_index_text_put(struct catalogue_index *index, const char *key,
     const unsigned char *match, const double *relevance);
+/* Returns the item text of slot, or NULL when it is not made yet. */
+const char *catalogue_index_item_text(struct catalogue_index *index, size_t slot);
+/*
+ * Keeps text (malloc'd, taken over) as the item text of slot unless another thread kept one
+ * first, and returns the text that slot holds.
+ */
+const char *catalogue_index_item_text_keep(struct catalogue_index *index, size_t slot, char *text);
 
 #endif
