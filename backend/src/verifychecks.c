@@ -100,16 +100,49 @@ static enum check_result signature_check_cached(struct worker *w, const char *cr
 	return result;
 }
 
+/*
+ * The size of a revocation message: certificates.revocation_reason is VARCHAR(1000) in utf8mb4, so
+ * at most 4000 bytes, and the words and date around it take less than 100.
+ */
+#define REVOCATION_MESSAGE_MAX (4000 + 100)
+
+/* Cuts text before a UTF-8 sequence that truncation left incomplete at its end. */
+static void utf8_trim_incomplete(char *text)
+{
+	size_t length = strlen(text), start = length;
+	size_t needed = 1;
+
+	while (start > 0 && ((unsigned char)text[start - 1] & 0xc0) == 0x80)
+		start--;
+	if (start == 0)
+		return;
+
+	unsigned char lead = (unsigned char)text[start - 1];
+	if (lead >= 0xf0)
+		needed = 4;
+	else if (lead >= 0xe0)
+		needed = 3;
+	else if (lead >= 0xc0)
+		needed = 2;
+	if (length - (start - 1) < needed)
+		text[start - 1] = '\0';
+}
+
 /* Adds the revocation and expiry checks from the verification JSON's dates. */
 static void date_checks_write(struct check_sink *out, const char *revoked_on, const char *reason,
     const char *valid_until_on, bool expired)
 {
-	char message[1400];
+	char message[REVOCATION_MESSAGE_MAX];
 	char day[40];
+	int written;
 
 	if (revoked_on) {
 		time_format_long_date(revoked_on, day, sizeof day);
-		snprintf(message, sizeof message, "Revoked on %s. Reason: %s", day, reason ? reason : "none given");
+		written = snprintf(message, sizeof message, "Revoked on %s. Reason: %s", day,
+		    reason ? reason : "none given");
+		/* Only a reason longer than the column allows is cut, and never inside a character. */
+		if (written < 0 || (size_t)written >= sizeof message)
+			utf8_trim_incomplete(message);
 		check_write(out, "revocation", "failed", message);
 	} else {
 		check_write(out, "revocation", "passed", "Not revoked.");

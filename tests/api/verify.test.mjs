@@ -132,6 +132,30 @@ describe('verify', () => {
       assert.equal(response.json.holder.name, c.holder_name);
     });
 
+    test('long revocation reason stays whole', async () => {
+      const c = await issue({ holder_name: '山田花子' });
+      // 1000 characters of four bytes each in UTF-8: the longest reason that the API accepts.
+      const reason = '\u{2000B}'.repeat(1000);
+      const revoked = await coordinatorClient.post(`/api/v1/certificates/${c.id}/revoke`, { reason });
+      assert.equal(revoked.status, 200, revoked.text);
+      const expected = `Revoked on ${longDate(revoked.json.revoked_on)}. Reason: ${reason}`;
+
+      // The first view checks the signature (slow path), the second reads the remembered result.
+      for (const view of ['first', 'second']) {
+        const response = await anonymous.get(`/api/v1/verify/${c.id}`);
+        assert.equal(response.status, 200, `${view} view: ${response.status}`);
+        assert.doesNotThrow(() => new TextDecoder('utf-8', { fatal: true }).decode(response.bytes),
+          `${view} view is not valid UTF-8`);
+        const revocation = JSON.parse(response.text).checks.find((check) => check.check === 'revocation');
+        assert.equal(revocation?.result, 'failed', `${view} view: ${JSON.stringify(revocation)}`);
+        assert.equal(revocation.message, expected, `${view} view`);
+      }
+      const page = await anonymous.get(`/v/${c.id}`);
+      const check = /<li[^>]*data-check="revocation"[^>]*>(.*?)<\/li>/.exec(appMarkup(page.text));
+      assert.ok(check, 'the page has no revocation check');
+      assert.equal(textOf(check[1]).trim(), `Failed: ${expected}`);
+    });
+
     test('expired certificate', async () => {
       const c = await issue({ valid_until: '2099-01-01T00:00:00Z' });
       await sql(`UPDATE certificates SET valid_until = UTC_TIMESTAMP(6) - INTERVAL 1 DAY WHERE id = ${sqlString(c.id)}`);
