@@ -332,6 +332,50 @@ describe('verify', () => {
       }
     });
 
+    test('slow and fast views are identical', async () => {
+      // A revoked certificate with a non-Latin holder name and HTML metacharacters in the reason.
+      const holder = 'Δημήτρης Παπαδόπουλος بن علي 王小明';
+      const revoked = await issue({ holder_name: holder });
+      const reason = 'Copied <b>answers</b> & "forged" signature, l\'évaluateur';
+      const revocation = await coordinatorClient.post(`/api/v1/certificates/${revoked.id}/revoke`, { reason });
+      assert.equal(revocation.status, 200, revocation.text);
+      // A certificate whose snapshot writes statements and the organisation name with JSON escapes,
+      // which the fast path decodes itself.
+      const escaped = await issue({ holder_name: 'فاطمة الزهراء' });
+      const outcomes = String.raw`[{"statement": "Caf\u00e9 \"quoted\" back\\slash \/ solidus"},
+        {"statement": "Emoji \ud83d\ude00 and <tag> & \u4e2d\u6587"}, {"statement": ""}]`;
+      const organisation = String.raw`{"id": 2, "name": "\u00c9cole \"Q\" & <Co> \ud83c\udfe0", "country": "ES"}`;
+      await sql(
+        `UPDATE certificates SET snapshot = JSON_SET(snapshot, '$.learning_outcomes', JSON_EXTRACT(${sqlString(outcomes)}, '$'),` +
+          ` '$.promoting_organisation', JSON_EXTRACT(${sqlString(organisation)}, '$')) WHERE id = ${sqlString(escaped.id)}`,
+      );
+
+      const pages = {};
+      for (const c of [revoked, escaped]) {
+        const remembered = `SELECT checked_sha256 IS NOT NULL FROM certificates WHERE id = ${sqlString(c.id)}`;
+        assert.equal(await sqlValue(remembered), '0', 'the signature check is remembered before the first view');
+        const first = await anonymous.get(`/v/${c.id}`);
+        assert.equal(await sqlValue(remembered), '1', 'the first view did not remember the signature check');
+        const second = await anonymous.get(`/v/${c.id}`);
+
+        assert.equal(first.status, 200);
+        assert.equal(second.status, 200);
+        assert.equal(second.text, first.text);
+        assert.ok(second.bytes.equals(first.bytes), 'the two views differ in their bytes');
+        pages[c.id] = first.text;
+      }
+
+      const revokedApp = appMarkup(pages[revoked.id]);
+      assert.ok(textOf(revokedApp).includes(`Awarded to ${holder}`), textOf(revokedApp));
+      assert.ok(revokedApp.includes('Copied &lt;b&gt;answers&lt;/b&gt; &amp; &quot;forged&quot; signature'), revokedApp);
+      assert.equal(revokedApp.includes('<b>answers</b>'), false, 'the reason is in the page unescaped');
+      const escapedText = textOf(appMarkup(pages[escaped.id]));
+      assert.ok(escapedText.includes('Café "quoted" back\\slash / solidus'), escapedText);
+      assert.ok(escapedText.includes('Emoji \u{1F600} and <tag> & 中文'), escapedText);
+      assert.ok(escapedText.includes('Promoted by École "Q" & <Co> \u{1F3E0}, Spain'), escapedText);
+      assert.equal((appMarkup(pages[escaped.id]).match(/<li>/g) || []).length, 3, 'the page does not list three outcomes');
+    });
+
     test('page keeps the SPA scripts', async () => {
       const c = await issue();
       const response = await anonymous.get(`/v/${c.id}`);
