@@ -565,7 +565,6 @@ bool status_list_bit(const unsigned char *bits, size_t len, int index);
 void handle_status_list(struct req *r);
 
 /* verifychecks.c: the checks of a verification, in the order a verifier reads them. */
-/* Adds "checks" to the verification JSON v of certificate id; sets status "invalid" on a bad signature. */
 /* The signature check of one certificate, as verify_checks_build() reports it. */
 struct signature_outcome {
 	enum check_result result;
@@ -579,8 +578,14 @@ void verify_checks_write(struct buf *out, const struct signature_outcome *sig, c
 /* The same checks as a JSON array. New reference. */
 json_t *verify_checks_build(const struct signature_outcome *sig, const char *revoked_on,
     const char *reason, const char *valid_until_on, bool expired);
-void verify_checks_add(struct worker *w, const char *id, json_t *v);
-void verify_checks_render(struct buf *out, const json_t *v);
+/* The same checks as the items of the page's <ol class="verify__checks">, list tags included. */
+void verify_checks_render(struct buf *out, const struct signature_outcome *sig, const char *revoked_on,
+    const char *reason, const char *valid_until_on, bool expired);
+/*
+ * Adds "checks" to the verification JSON v of certificate id; sets status "invalid" on a bad
+ * signature. Sets *sig to the signature check, so that the page can render the same checks.
+ */
+void verify_checks_add(struct worker *w, const char *id, json_t *v, struct signature_outcome *sig);
 void handle_verify_credential_download(struct req *r);
 void handle_verify_credential_upload(struct req *r);
 

@@ -10,9 +10,14 @@
  * and <!--mic-ssr--> (the markup, styled by the SPA through the verify__* classes). The markup
  * has no inline script or style attribute, because the Content-Security-Policy forbids both.
  * Every text that came from a person goes through buf_html_escape().
+ *
+ * The page is rendered from a struct verify_view of plain strings and numbers. On the fast path
+ * the view points into the database row, whose two JSON columns are decoded where they lie, so
+ * the page builds no JSON at all. Only the slow path fills the view from verify_load()'s JSON.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,11 +77,15 @@ static json_t *verify_json(const json_t *cert)
 	return v;
 }
 
-/* Returns the verification JSON, or NULL for an unknown or malformed id (or a failed lookup). */
-static json_t *verify_load(struct worker *w, const char *id, bool *db_failed)
+/*
+ * Returns the verification JSON, or NULL for an unknown or malformed id (or a failed lookup).
+ * Sets *sig to the signature check behind its "checks", or to zeros for a withdrawn certificate.
+ */
+static json_t *verify_load(struct worker *w, const char *id, bool *db_failed, struct signature_outcome *sig)
 {
 	json_t *cert = certificate_load(w, id, false, NULL, db_failed);
 
+	memset(sig, 0, sizeof(*sig));
 	if (!cert)
 		return NULL;
 	json_t *v = verify_json(cert);
@@ -85,14 +94,14 @@ static json_t *verify_load(struct worker *w, const char *id, bool *db_failed)
 	if (strcmp(json_string_value(json_object_get(v, "status")), "withdrawn") == 0)
 		json_object_set_new(v, "holder", json_null());
 	else
-		verify_checks_add(w, id, v);
+		verify_checks_add(w, id, v, sig);
 	return v;
 }
 
 /*
  * The fast path of a verification: one primary-key lookup that also brings the public parts of
  * the snapshot (generated columns) and the remembered signature check (copied onto the row by
- * verifychecks.c). The API writes its reply as text from it; the page builds its JSON from it
+ * verifychecks.c). The API writes its reply as text from it, and the page fills its view from it
  * without parsing the snapshot. Both give what verify_load() gives.
  */
 enum verify_fast_column {
@@ -239,70 +248,401 @@ static void verify_row_write(const struct verify_row *row, const char *id, struc
 	buf_putc(out, '}');
 }
 
-static json_t *json_string_or_null(const char *s)
+/* ---- The page's view of a certificate ---- */
+
+/*
+ * The parts of one certificate that the page shows. The strings point into the fast path's row, or
+ * into the slow path's JSON and its outcome buffer, which outlive the view. An absent text is "",
+ * except revocation_reason: it is NULL for a NULL column, because the checks tell the two apart.
+ */
+struct verify_view {
+	const char *status;            /* valid, revoked, expired, invalid or withdrawn */
+	const char *id;
+	const char *verify_url;
+	const char *holder_name;
+	const char *title;
+	const char *language;
+	bool has_eqf_level;
+	long long eqf_level;
+	long long workload_hours;      /* 0 when the snapshot has no whole number */
+	bool has_ects_credits;
+	double ects_credits;
+	const char *outcomes;          /* outcome_count statements, each ended by a NUL byte */
+	size_t outcome_count;
+	const char *issuer_name;
+	const char *organisation_name;
+	const char *organisation_country;
+	const char *awarded_on;        /* calendar days, YYYY-MM-DD */
+	const char *issued_on;
+	const char *valid_until_on;
+	const char *revoked_on;
+	const char *revocation_reason;
+	const char *withdrawn_on;
+	const struct signature_outcome *sig;
+};
+
+/*
+ * The fast path's JSON columns are decoded in place, because the row owns its text. A decoded JSON
+ * string never takes more bytes than its escaped form with the quotes, so the output can be
+ * written over the input as it is read. Escapes are read as util.c's json_string_array_parse()
+ * reads them. The text between them is not checked again: these utf8mb4 columns come from MariaDB
+ * as valid UTF-8.
+ */
+
+static char *json_space(char *s)
 {
-	return s ? json_string(s) : json_null();
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	return s;
 }
 
-/* Returns a number column of the page's row as a JSON number, or null when it is not one. */
-static json_t *json_number_of(const char *text, bool integer)
+/* Reads four hex digits at s into *out; -1 when one of them is not a hex digit. */
+static int json_hex4(const char *s, unsigned *out)
+{
+	unsigned value = 0;
+
+	for (int i = 0; i < 4; i++) {
+		char c = s[i];
+
+		value <<= 4;
+		if (c >= '0' && c <= '9')
+			value |= (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			value |= (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			value |= (unsigned)(c - 'A' + 10);
+		else
+			return -1;
+	}
+	*out = value;
+	return 0;
+}
+
+/* Writes code point cp as UTF-8 at *to and advances *to past it. */
+static void utf8_write(char **to, unsigned cp)
+{
+	unsigned char *t = (unsigned char *)*to;
+
+	if (cp < 0x80) {
+		*t++ = (unsigned char)cp;
+	} else if (cp < 0x800) {
+		*t++ = (unsigned char)(0xc0 | (cp >> 6));
+		*t++ = (unsigned char)(0x80 | (cp & 0x3f));
+	} else if (cp < 0x10000) {
+		*t++ = (unsigned char)(0xe0 | (cp >> 12));
+		*t++ = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+		*t++ = (unsigned char)(0x80 | (cp & 0x3f));
+	} else {
+		*t++ = (unsigned char)(0xf0 | (cp >> 18));
+		*t++ = (unsigned char)(0x80 | ((cp >> 12) & 0x3f));
+		*t++ = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+		*t++ = (unsigned char)(0x80 | (cp & 0x3f));
+	}
+	*to = (char *)t;
+}
+
+/* Decodes the escape after the backslash at *from to *to; advances both. -1 when it is invalid. */
+static int json_escape_decode(char **from, char **to)
+{
+	char *s = *from + 1;
+	unsigned cp, low;
+
+	switch (*s) {
+	case '"': case '\\': case '/': *(*to)++ = *s; break;
+	case 'b': *(*to)++ = '\b'; break;
+	case 'f': *(*to)++ = '\f'; break;
+	case 'n': *(*to)++ = '\n'; break;
+	case 'r': *(*to)++ = '\r'; break;
+	case 't': *(*to)++ = '\t'; break;
+	case 'u':
+		if (json_hex4(s + 1, &cp) != 0)
+			return -1;
+		s += 4;
+		/* NUL would cut the C string, and a low surrogate must follow a high one. */
+		if (cp == 0 || (cp >= 0xdc00 && cp <= 0xdfff))
+			return -1;
+		if (cp >= 0xd800 && cp <= 0xdbff) {
+			if (s[1] != '\\' || s[2] != 'u' || json_hex4(s + 3, &low) != 0 || low < 0xdc00 || low > 0xdfff)
+				return -1;
+			cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
+			s += 6;
+		}
+		utf8_write(to, cp);
+		break;
+	default:
+		return -1;
+	}
+	*from = s + 1;
+	return 0;
+}
+
+/*
+ * Decodes the JSON string whose opening quote is at s to *to, which is s or an address before it.
+ * Ends the text with a NUL and advances *to past it. Returns the byte after the closing quote, or
+ * NULL for a malformed string (a raw control character, a bad escape, or no closing quote).
+ */
+static char *json_string_decode_at(char *s, char **to)
+{
+	char *t = *to;
+
+	s++;
+	for (;;) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"')
+			break;
+		if (c < 0x20)
+			return NULL;
+		if (c == '\\') {
+			if (json_escape_decode(&s, &t) != 0)
+				return NULL;
+		} else {
+			*t++ = *s++;
+		}
+	}
+	*t++ = '\0';
+	*to = t;
+	return s + 1;
+}
+
+/*
+ * Returns the byte after the JSON value at s, which is not a string, or NULL when none ends there.
+ * Numbers and literals are not checked, because MariaDB writes these columns: it is enough to
+ * find where a value ends, with the strings and brackets inside it.
+ */
+static char *json_value_skip(char *s)
+{
+	int depth = 0;
+
+	for (;;) {
+		char c = *s;
+
+		if (c == '\0')
+			return NULL;
+		if (c == '"') {
+			for (s++; *s != '"'; s++) {
+				if (*s == '\0' || (*s == '\\' && *++s == '\0'))
+					return NULL;
+			}
+		} else if (c == '[' || c == '{') {
+			depth++;
+		} else if (c == ']' || c == '}') {
+			if (depth == 0)
+				return s;
+			if (--depth == 0)
+				return s + 1;
+		} else if (depth == 0 && (c == ',' || c == ' ' || c == '\t' || c == '\n' || c == '\r')) {
+			return s;
+		}
+		s++;
+	}
+}
+
+/*
+ * Decodes the verify_outcomes column, a JSON array of statements, into consecutive NUL-ended
+ * statements at its own start, and returns their number. A value other than a string counts as an
+ * empty statement, as on the slow path, and a text that is no array counts as no statement.
+ */
+static size_t outcomes_decode(char *text)
+{
+	char *s, *to = text;
+	size_t count = 0;
+
+	if (!text)
+		return 0;
+	s = json_space(text);
+	if (*s != '[')
+		return 0;
+	s = json_space(s + 1);
+	if (*s != ']') {
+		for (;;) {
+			if (*s == '"') {
+				s = json_string_decode_at(s, &to);
+			} else {
+				s = json_value_skip(s);
+				*to++ = '\0';
+			}
+			if (!s)
+				return 0;
+			count++;
+			s = json_space(s);
+			if (*s == ']')
+				break;
+			if (*s != ',')
+				return 0;
+			s = json_space(s + 1);
+		}
+	}
+	return *json_space(s + 1) == '\0' ? count : 0;
+}
+
+/*
+ * Decodes the members "name" and "country" of the verify_organisation column, a JSON object, in
+ * place. A member that is missing or not a string, or a malformed object, gives "".
+ */
+static void organisation_decode(char *text, const char **name, const char **country)
+{
+	char *s = text ? json_space(text) : NULL;
+
+	*name = *country = "";
+	if (!s || *s != '{')
+		return;
+	s = json_space(s + 1);
+	if (*s == '}')
+		return;
+	for (;;) {
+		char *key = s, *to = s;
+		const char *value = "";
+		const char **member = NULL;
+
+		if (*s != '"' || !(s = json_string_decode_at(s, &to)))
+			break;
+		s = json_space(s);
+		if (*s != ':')
+			break;
+		s = json_space(s + 1);
+		if (strcmp(key, "name") == 0)
+			member = name;
+		else if (strcmp(key, "country") == 0)
+			member = country;
+		if (*s == '"') {
+			value = to = s;
+			s = json_string_decode_at(s, &to);
+		} else {
+			s = json_value_skip(s);
+		}
+		if (!s)
+			break;
+		/* As in jansson, the last of two members with the same name counts. */
+		if (member)
+			*member = value;
+		s = json_space(s);
+		if (*s == '}')
+			return;
+		if (*s != ',')
+			break;
+		s = json_space(s + 1);
+	}
+	*name = *country = "";
+}
+
+/*
+ * Reads a number column of the page's row, JSON_VALUE's text of a JSON number. Returns false when
+ * it is NULL or no number. Sets *whole when the number is an integer that fits a long long.
+ */
+static bool number_cell(const char *text, double *value, bool *whole)
 {
 	char *end;
 	double d;
 
 	if (!text || !*text)
-		return json_null();
+		return false;
 	d = strtod(text, &end);
-	if (*end != '\0' || d != d)
-		return json_null();
-	if (integer)
-		return d == (double)(json_int_t)d ? json_integer((json_int_t)d) : json_null();
-	return d == (double)(json_int_t)d ? json_integer((json_int_t)d) : json_real(d);
+	if (*end != '\0' || !isfinite(d))
+		return false;
+	*value = d;
+	*whole = d >= -9223372036854775808.0 && d < 9223372036854775808.0 && d == (double)(long long)d;
+	return true;
 }
 
-/* Builds the page's verification JSON from the page's row without parsing the snapshot. */
-static json_t *verify_row_page_json(const struct verify_row *row, const char *id)
+static const char *cell_or_empty(const struct db_result *res, enum verify_fast_column column)
 {
-	const struct db_result *res = &row->res;
+	const char *s = db_cell(res, 0, column);
+
+	return s ? s : "";
+}
+
+/* Fills the page's view from the page's row, decoding the row's JSON columns where they lie. */
+static void verify_view_from_row(struct verify_view *view, struct verify_row *row, const char *id)
+{
+	struct db_result *res = &row->res;
 	const char *issuer = db_cell(res, 0, VF_ISSUER);
-	const char *outcomes_text = db_cell(res, 0, VF_OUTCOMES);
-	json_t *v = json_object(), *mc = json_object(), *outcomes = NULL, *org;
+	double number;
+	bool whole;
 
-	if (outcomes_text) {
-		outcomes = json_string_array_parse(outcomes_text);
-		if (!outcomes)
-			outcomes = json_loads(outcomes_text, 0, NULL);
+	memset(view, 0, sizeof(*view));
+	view->status = row->status;
+	view->id = id;
+	view->verify_url = row->verify_url;
+	view->holder_name = cell_or_empty(res, VF_HOLDER);
+	view->title = cell_or_empty(res, VF_TITLE);
+	view->language = cell_or_empty(res, VF_LANGUAGE);
+	if (number_cell(db_cell(res, 0, VF_EQF_LEVEL), &number, &whole) && whole) {
+		view->has_eqf_level = true;
+		view->eqf_level = (long long)number;
 	}
-	json_object_set_new(mc, "title", json_string_or_null(db_cell(res, 0, VF_TITLE)));
-	json_object_set_new(mc, "language", json_string_or_null(db_cell(res, 0, VF_LANGUAGE)));
-	json_object_set_new(mc, "eqf_level", json_number_of(db_cell(res, 0, VF_EQF_LEVEL), true));
-	json_object_set_new(mc, "workload_hours", json_number_of(db_cell(res, 0, VF_WORKLOAD_HOURS), true));
-	json_object_set_new(mc, "ects_credits", json_number_of(db_cell(res, 0, VF_ECTS_CREDITS), false));
-	json_object_set_new(mc, "learning_outcomes", outcomes ? outcomes : json_array());
-	org = json_loads(db_cell(res, 0, VF_ORGANISATION) ? db_cell(res, 0, VF_ORGANISATION) : "", 0, NULL);
+	if (number_cell(db_cell(res, 0, VF_WORKLOAD_HOURS), &number, &whole) && whole)
+		view->workload_hours = (long long)number;
+	if (number_cell(db_cell(res, 0, VF_ECTS_CREDITS), &number, &whole)) {
+		view->has_ects_credits = true;
+		view->ects_credits = number;
+	}
+	/* The row owns the cells' text, so decoding may rewrite it. */
+	view->outcomes = res->cells[VF_OUTCOMES];
+	view->outcome_count = outcomes_decode(res->cells[VF_OUTCOMES]);
+	view->issuer_name = issuer ? issuer : MIC_ISSUER_NAME;
+	organisation_decode(res->cells[VF_ORGANISATION], &view->organisation_name, &view->organisation_country);
+	view->awarded_on = cell_or_empty(res, VF_AWARDED_ON);
+	view->issued_on = row->issued_on;
+	view->valid_until_on = row->valid_until_on;
+	view->revoked_on = row->revoked_on;
+	view->revocation_reason = db_cell(res, 0, VF_REASON);
+	view->withdrawn_on = "";
+	view->sig = &row->sig;
+}
 
-	json_object_set_new(v, "status", json_string(row->status));
-	json_object_set_new(v, "id", json_string(id));
-	json_object_set_new(v, "verify_url", json_string(row->verify_url));
-	json_object_set_new(v, "holder", json_pack("{s:s}", "name", db_cell(res, 0, VF_HOLDER)));
-	json_object_set_new(v, "microcredential", mc);
-	json_object_set_new(v, "issuer", json_pack("{s:s}", "name", issuer ? issuer : MIC_ISSUER_NAME));
-	json_object_set_new(v, "promoting_organisation", json_is_object(org) ? org : json_object());
-	if (org && !json_is_object(org))
-		json_decref(org);
-	json_object_set_new(v, "issued_at", json_string_or_null(empty_as_null(row->issued_at)));
-	json_object_set_new(v, "issued_on", json_string_or_null(empty_as_null(row->issued_on)));
-	json_object_set_new(v, "awarded_on", json_string_or_null(db_cell(res, 0, VF_AWARDED_ON)));
-	json_object_set_new(v, "valid_until", json_string_or_null(empty_as_null(row->valid_until)));
-	json_object_set_new(v, "valid_until_on", json_string_or_null(empty_as_null(row->valid_until_on)));
-	json_object_set_new(v, "revoked_at", json_string_or_null(empty_as_null(row->revoked_at)));
-	json_object_set_new(v, "revoked_on", json_string_or_null(empty_as_null(row->revoked_on)));
-	json_object_set_new(v, "revocation_reason", json_string_or_null(db_cell(res, 0, VF_REASON)));
-	json_object_set_new(v, "withdrawn_at", json_null());
-	json_object_set_new(v, "withdrawn_on", json_null());
-	json_object_set_new(v, "checks", verify_checks_build(&row->sig, empty_as_null(row->revoked_on),
-	    db_cell(res, 0, VF_REASON), empty_as_null(row->valid_until_on), strcmp(row->status, "expired") == 0));
-	return v;
+/* Returns obj[key] as a string, or "" when it is absent or not a string. */
+static const char *json_text(const json_t *obj, const char *key)
+{
+	const char *s = json_string_value(json_object_get(obj, key));
+
+	return s ? s : "";
+}
+
+/*
+ * Fills the page's view from verify_load()'s JSON v and its signature check sig. The statements of
+ * the learning outcomes are copied to outcomes, which must outlive the view as v does.
+ */
+static void verify_view_from_json(struct verify_view *view, const json_t *v,
+    const struct signature_outcome *sig, struct buf *outcomes)
+{
+	const json_t *mc = json_object_get(v, "microcredential");
+	const json_t *org = json_object_get(v, "promoting_organisation");
+	const json_t *eqf_level = json_object_get(mc, "eqf_level");
+	const json_t *ects = json_object_get(mc, "ects_credits");
+	const json_t *outcome;
+	size_t i;
+
+	memset(view, 0, sizeof(*view));
+	view->status = json_text(v, "status");
+	view->id = json_text(v, "id");
+	view->verify_url = json_text(v, "verify_url");
+	view->holder_name = json_text(json_object_get(v, "holder"), "name");
+	view->title = json_text(mc, "title");
+	view->language = json_text(mc, "language");
+	view->has_eqf_level = json_is_integer(eqf_level);
+	view->eqf_level = (long long)json_integer_value(eqf_level);
+	view->workload_hours = (long long)json_integer_value(json_object_get(mc, "workload_hours"));
+	view->has_ects_credits = json_is_number(ects);
+	view->ects_credits = json_number_value(ects);
+	/* Outcomes are objects here, and a string is taken as the statement itself. */
+	buf_reset(outcomes);
+	json_array_foreach(json_object_get(mc, "learning_outcomes"), i, outcome) {
+		buf_puts(outcomes, json_is_string(outcome) ? json_string_value(outcome) : json_text(outcome, "statement"));
+		buf_putc(outcomes, '\0');
+	}
+	view->outcomes = outcomes->data;
+	view->outcome_count = json_array_size(json_object_get(mc, "learning_outcomes"));
+	view->issuer_name = json_text(json_object_get(v, "issuer"), "name");
+	view->organisation_name = json_text(org, "name");
+	view->organisation_country = json_text(org, "country");
+	view->awarded_on = json_text(v, "awarded_on");
+	view->issued_on = json_text(v, "issued_on");
+	view->valid_until_on = json_text(v, "valid_until_on");
+	view->revoked_on = json_text(v, "revoked_on");
+	view->revocation_reason = json_string_value(json_object_get(v, "revocation_reason"));
+	view->withdrawn_on = json_text(v, "withdrawn_on");
+	view->sig = sig;
 }
 
 static void reply_not_found(struct req *r)
@@ -314,6 +654,7 @@ static void reply_not_found(struct req *r)
 void handle_verify(struct req *r)
 {
 	struct verify_row row;
+	struct signature_outcome sig;
 	bool db_failed = false;
 	json_t *v;
 
@@ -337,7 +678,7 @@ void handle_verify(struct req *r)
 	case VERIFY_FAST_SLOW:
 		break;
 	}
-	v = verify_load(r->w, r->params[0], &db_failed);
+	v = verify_load(r->w, r->params[0], &db_failed, &sig);
 	if (db_failed) {
 		reply_db_error(r);
 		return;
@@ -350,42 +691,65 @@ void handle_verify(struct req *r)
 }
 
 /*
- * The verification JSON for the HTML page: built from the page's row when the fast path applies,
- * so that the page costs one lookup like the API; verify_load() otherwise. NULL for an unknown id.
+ * The inputs of one page: the view, and the storage that its strings point into. That is the
+ * page's row on the fast path, and the verification JSON with a copy of its outcomes otherwise.
  */
-static json_t *verify_page_json(struct worker *w, const char *id, bool *db_failed)
-{
+struct verify_page {
+	struct verify_view view;
 	struct verify_row row;
-	json_t *v;
+	bool has_row;
+	json_t *json;
+	struct signature_outcome sig;
+	struct buf outcomes;
+};
 
-	*db_failed = false;
+/*
+ * Fills page->view for certificate id: from the page's row when the fast path applies, so that
+ * the page costs one lookup like the API, and from verify_load() otherwise. Returns 1 when the
+ * certificate was found, 0 for an unknown or malformed id and -1 when the lookup failed. Release
+ * the page with verify_page_release() whatever the result.
+ */
+static int verify_page_load(struct worker *w, const char *id, struct verify_page *page)
+{
+	bool db_failed = false;
+
+	page->has_row = false;
+	page->json = NULL;
+	buf_init(&page->outcomes);
 	if (!id_certificate_valid(id))
-		return NULL;
-	switch (verify_fast(w, id, true, &row)) {
+		return 0;
+	switch (verify_fast(w, id, true, &page->row)) {
 	case VERIFY_FAST_FOUND:
-		v = verify_row_page_json(&row, id);
-		db_result_free(&row.res);
-		return v;
+		page->has_row = true;
+		verify_view_from_row(&page->view, &page->row, id);
+		return 1;
 	case VERIFY_FAST_NOT_FOUND:
-		return NULL;
+		return 0;
 	case VERIFY_FAST_FAILED:
-		*db_failed = true;
-		return NULL;
+		return -1;
 	case VERIFY_FAST_SLOW:
 		break;
 	}
-	return verify_load(w, id, db_failed);
+	page->json = verify_load(w, id, &db_failed, &page->sig);
+	if (db_failed)
+		return -1;
+	if (!page->json)
+		return 0;
+	verify_view_from_json(&page->view, page->json, &page->sig, &page->outcomes);
+	return 1;
+}
+
+static void verify_page_release(struct verify_page *page)
+{
+	if (page->has_row)
+		db_result_free(&page->row.res);
+	page->has_row = false;
+	json_decref(page->json);
+	page->json = NULL;
+	buf_free(&page->outcomes);
 }
 
 /* ---- The HTML page ---- */
-
-/* Returns obj[key] as a string, or "" when it is absent or not a string. */
-static const char *json_text(const json_t *obj, const char *key)
-{
-	const char *s = json_string_value(json_object_get(obj, key));
-
-	return s ? s : "";
-}
 
 static const char *status_label(const char *status)
 {
@@ -402,30 +766,59 @@ static const char *status_label(const char *status)
 	return "Not found";
 }
 
+/* Appends the decimal digits of n. */
+static void buf_put_integer(struct buf *out, long long n)
+{
+	char digits[24];
+	size_t at = sizeof digits;
+	unsigned long long magnitude = n < 0 ? 0ull - (unsigned long long)n : (unsigned long long)n;
+
+	do {
+		digits[--at] = (char)('0' + magnitude % 10);
+		magnitude /= 10;
+	} while (magnitude);
+	if (n < 0)
+		digits[--at] = '-';
+	buf_append(out, digits + at, sizeof digits - at);
+}
+
 /* Writes lang="xx" for a two-letter ISO 639-1 code, and nothing for any other value. */
 static void render_lang(struct buf *out, const char *language)
 {
-	if (language && strlen(language) == 2 && language[0] >= 'a' && language[0] <= 'z' &&
-	    language[1] >= 'a' && language[1] <= 'z')
-		buf_printf(out, " lang=\"%s\"", language);
+	if (strlen(language) == 2 && language[0] >= 'a' && language[0] <= 'z' &&
+	    language[1] >= 'a' && language[1] <= 'z') {
+		buf_puts(out, " lang=\"");
+		buf_append(out, language, 2);
+		buf_putc(out, '"');
+	}
 }
 
 /* Writes "50 hours" and, when the snapshot has ECTS credits, " (2.5 ECTS credits)". */
-static void render_workload(struct buf *out, const json_t *mc)
+static void render_workload(struct buf *out, const struct verify_view *view)
 {
-	json_int_t hours = json_integer_value(json_object_get(mc, "workload_hours"));
-	const json_t *ects = json_object_get(mc, "ects_credits");
-
-	buf_printf(out, "%lld %s", (long long)hours, hours == 1 ? "hour" : "hours");
-	if (json_is_number(ects)) {
-		double credits = json_number_value(ects);
-		buf_printf(out, " (%g ECTS %s)", credits, credits == 1.0 ? "credit" : "credits");
+	buf_put_integer(out, view->workload_hours);
+	buf_puts(out, view->workload_hours == 1 ? " hour" : " hours");
+	if (view->has_ects_credits) {
+		/* %g: at most six significant digits, without trailing zeros. */
+		char credits[32];
+		snprintf(credits, sizeof credits, "%g", view->ects_credits);
+		buf_puts(out, " (");
+		buf_puts(out, credits);
+		buf_puts(out, view->ects_credits == 1.0 ? " ECTS credit)" : " ECTS credits)");
 	}
+}
+
+/* Writes <dt>term</dt><dd>, for a term that needs no escaping. */
+static void render_term(struct buf *out, const char *term)
+{
+	buf_puts(out, "<dt>");
+	buf_puts(out, term);
+	buf_puts(out, "</dt><dd>");
 }
 
 static void render_fact(struct buf *out, const char *term, const char *value)
 {
-	buf_printf(out, "<dt>%s</dt><dd>", term);
+	render_term(out, term);
 	buf_html_escape(out, value);
 	buf_puts(out, "</dd>\n");
 }
@@ -441,64 +834,59 @@ static void render_long_date(struct buf *out, const char *day)
 
 static void render_date_fact(struct buf *out, const char *term, const char *day)
 {
-	buf_printf(out, "<dt>%s</dt><dd>", term);
+	render_term(out, term);
 	render_long_date(out, day);
 	buf_puts(out, "</dd>\n");
 }
 
-static void render_facts(struct buf *out, const json_t *v)
+static void render_facts(struct buf *out, const struct verify_view *view)
 {
-	const json_t *mc = json_object_get(v, "microcredential");
-	const json_t *org = json_object_get(v, "promoting_organisation");
-	const json_t *eqf_level = json_object_get(mc, "eqf_level");
-	const char *valid_until = json_text(v, "valid_until_on");
-	const char *country = json_text(org, "country");
-
 	buf_puts(out, "<dl class=\"verify__facts\">\n");
 	/* The EQF row is left out when the micro-credential is not referenced to an EQF level. */
-	if (json_is_integer(eqf_level))
-		buf_printf(out, "<dt>EQF level</dt><dd>%lld</dd>\n", (long long)json_integer_value(eqf_level));
-	buf_puts(out, "<dt>Workload</dt><dd>");
-	render_workload(out, mc);
+	if (view->has_eqf_level) {
+		render_term(out, "EQF level");
+		buf_put_integer(out, view->eqf_level);
+		buf_puts(out, "</dd>\n");
+	}
+	render_term(out, "Workload");
+	render_workload(out, view);
 	buf_puts(out, "</dd>\n");
-	render_fact(out, "Issuer", json_text(json_object_get(v, "issuer"), "name"));
-	buf_puts(out, "<dt>Promoted by</dt><dd>");
-	buf_html_escape(out, json_text(org, "name"));
-	if (*country) {
+	render_fact(out, "Issuer", view->issuer_name);
+	render_term(out, "Promoted by");
+	buf_html_escape(out, view->organisation_name);
+	if (*view->organisation_country) {
 		buf_puts(out, ", ");
-		buf_html_escape(out, country_name(country));
+		buf_html_escape(out, country_name(view->organisation_country));
 	}
 	buf_puts(out, "</dd>\n");
-	if (*json_text(v, "awarded_on"))
-		render_date_fact(out, "Awarded on", json_text(v, "awarded_on"));
-	render_date_fact(out, "Issue date", json_text(v, "issued_on"));
-	if (*valid_until)
-		render_date_fact(out, "Valid until", valid_until);
+	if (*view->awarded_on)
+		render_date_fact(out, "Awarded on", view->awarded_on);
+	render_date_fact(out, "Issue date", view->issued_on);
+	if (*view->valid_until_on)
+		render_date_fact(out, "Valid until", view->valid_until_on);
 	else
 		render_fact(out, "Valid until", "No expiry date");
 	/* The same place and class as on the SPA's page, which replaces this markup. */
 	buf_puts(out, "<dt>Certificate ID</dt><dd class=\"verify__id\">");
-	buf_html_escape(out, json_text(v, "id"));
+	buf_html_escape(out, view->id);
 	buf_puts(out, "</dd>\n");
 	buf_puts(out, "</dl>\n");
 }
 
-static void render_outcomes(struct buf *out, const json_t *mc)
+static void render_outcomes(struct buf *out, const struct verify_view *view)
 {
-	const json_t *outcomes = json_object_get(mc, "learning_outcomes");
-	size_t i;
-	const json_t *outcome;
+	const char *statement = view->outcomes;
 
-	if (json_array_size(outcomes) == 0)
+	if (view->outcome_count == 0)
 		return;
 	buf_puts(out, "<h2>Learning outcomes</h2>\n<ol class=\"verify__outcomes\"");
-	render_lang(out, json_text(mc, "language"));
+	render_lang(out, view->language);
 	buf_puts(out, ">\n");
-	/* Outcomes are objects in the full JSON and bare statements in the page's own column. */
-	json_array_foreach(outcomes, i, outcome) {
+	for (size_t i = 0; i < view->outcome_count; i++) {
 		buf_puts(out, "<li>");
-		buf_html_escape(out, json_is_string(outcome) ? json_string_value(outcome) : json_text(outcome, "statement"));
+		buf_html_escape(out, statement);
 		buf_puts(out, "</li>\n");
+		statement += strlen(statement) + 1;
 	}
 	buf_puts(out, "</ol>\n");
 }
@@ -521,78 +909,122 @@ static void render_not_found(struct buf *out, const char *id)
 	buf_puts(out, "</main>\n");
 }
 
-/* Writes the verification markup for v, or the "Not found" markup when v is NULL. */
-static void render_markup(struct buf *out, const json_t *v, const char *id)
+/* Writes the checks from the same inputs as the API's "checks", as verify_checks_add() does. */
+static void render_checks(struct buf *out, const struct verify_view *view)
 {
-	if (!v) {
+	verify_checks_render(out, view->sig, *view->revoked_on ? view->revoked_on : NULL,
+	    view->revocation_reason, *view->valid_until_on ? view->valid_until_on : NULL,
+	    strcmp(view->status, "expired") == 0);
+}
+
+/* Writes the verification markup of view, or the "Not found" markup when view is NULL. */
+static void render_markup(struct buf *out, const struct verify_view *view, const char *id)
+{
+	if (!view) {
 		render_not_found(out, id);
 		return;
 	}
 
-	const char *status = json_text(v, "status");
-	const json_t *mc = json_object_get(v, "microcredential");
+	const char *status = view->status;
+	bool withdrawn = strcmp(status, "withdrawn") == 0;
 
-	buf_printf(out, "<main class=\"verify verify--%s\">\n", status);
-	buf_printf(out, "<p class=\"verify__status\" data-status=\"%s\">%s</p>\n", status,
-	    status_label(status));
+	buf_puts(out, "<main class=\"verify verify--");
+	buf_puts(out, status);
+	buf_puts(out, "\">\n<p class=\"verify__status\" data-status=\"");
+	buf_puts(out, status);
+	buf_puts(out, "\">");
+	buf_puts(out, status_label(status));
+	buf_puts(out, "</p>\n");
 	if (strcmp(status, "revoked") == 0) {
 		buf_puts(out, "<p class=\"verify__revocation\">Revoked on ");
-		render_long_date(out, json_text(v, "revoked_on"));
+		render_long_date(out, view->revoked_on);
 		buf_puts(out, ". Reason: <bdi>");
-		buf_html_escape(out, json_text(v, "revocation_reason"));
+		buf_html_escape(out, view->revocation_reason);
 		buf_puts(out, "</bdi></p>\n");
 	}
-	if (strcmp(status, "withdrawn") == 0) {
+	if (withdrawn) {
 		buf_puts(out, "<p class=\"verify__revocation\">Withdrawn on ");
-		render_long_date(out, json_text(v, "withdrawn_on"));
+		render_long_date(out, view->withdrawn_on);
 		buf_puts(out, " at the holder's request. The holder's personal data has been erased.</p>\n");
 	}
 	buf_puts(out, "<h1 class=\"verify__title\"");
-	render_lang(out, json_text(mc, "language"));
+	render_lang(out, view->language);
 	buf_puts(out, ">");
-	buf_html_escape(out, json_text(mc, "title"));
+	buf_html_escape(out, view->title);
 	buf_puts(out, "</h1>\n");
-	if (strcmp(status, "withdrawn") == 0) {
-		render_facts(out, v);
+	if (withdrawn) {
+		render_facts(out, view);
 		buf_puts(out, "</main>\n");
 		return;
 	}
 	buf_puts(out, "<p class=\"verify__holder\">Awarded to <bdi>");
-	buf_html_escape(out, json_text(json_object_get(v, "holder"), "name"));
+	buf_html_escape(out, view->holder_name);
 	buf_puts(out, "</bdi></p>\n");
-	verify_checks_render(out, v);
-	render_facts(out, v);
-	render_outcomes(out, mc);
+	render_checks(out, view);
+	render_facts(out, view);
+	render_outcomes(out, view);
 	buf_puts(out, "</main>\n");
 }
 
 /* Writes the text of <title>. */
-static void render_title(struct buf *out, const json_t *v)
+static void render_title(struct buf *out, const struct verify_view *view)
 {
-	if (!v) {
+	if (!view) {
 		buf_puts(out, "Certificate not found");
 		return;
 	}
-	buf_printf(out, "%s certificate: ", status_label(json_text(v, "status")));
-	buf_html_escape(out, json_text(json_object_get(v, "microcredential"), "title"));
+	buf_puts(out, status_label(view->status));
+	buf_puts(out, " certificate: ");
+	buf_html_escape(out, view->title);
+}
+
+/* Writes <meta property="property" content=", for a property that needs no escaping. */
+static void render_meta_start(struct buf *out, const char *property)
+{
+	buf_puts(out, "<meta property=\"");
+	buf_puts(out, property);
+	buf_puts(out, "\" content=\"");
 }
 
 static void render_meta(struct buf *out, const char *property, const char *content)
 {
-	buf_printf(out, "<meta property=\"%s\" content=\"", property);
+	render_meta_start(out, property);
 	buf_html_escape(out, content);
 	buf_puts(out, "\">\n");
 }
 
-/* Writes the robots and Open Graph tags for the head. */
-static void render_head(struct buf *out, const json_t *v, const char *id)
+/*
+ * Writes the Open Graph description. Its parts are escaped one by one, which gives the same text
+ * as escaping the whole, and the fixed words are written escaped already.
+ */
+static void render_description(struct buf *out, const struct verify_view *view)
 {
-	struct buf text;
 	char day[48];
 
-	buf_init(&text);
+	render_meta_start(out, "og:description");
+	if (strcmp(view->status, "withdrawn") == 0) {
+		time_format_long_date(view->withdrawn_on, day, sizeof day);
+		buf_puts(out, "Withdrawn at the holder&#39;s request on ");
+		buf_html_escape(out, day);
+	} else {
+		time_format_long_date(view->issued_on, day, sizeof day);
+		buf_puts(out, "Awarded to ");
+		buf_html_escape(out, view->holder_name);
+		buf_puts(out, " on ");
+		buf_html_escape(out, day);
+		buf_puts(out, ". Issued by ");
+		buf_html_escape(out, view->issuer_name);
+		buf_puts(out, " and promoted by ");
+		buf_html_escape(out, view->organisation_name);
+	}
+	buf_puts(out, ".\">\n");
+}
+
+/* Writes the robots and Open Graph tags for the head. */
+static void render_head(struct buf *out, const struct verify_view *view, const char *id)
+{
 	buf_puts(out, "<meta name=\"robots\" content=\"noindex\">\n");
-	if (!v) {
+	if (!view) {
 		render_meta(out, "og:title", "Certificate not found");
 		render_meta(out, "og:description", "No certificate has this identifier.");
 		if (id_certificate_valid(id)) {
@@ -601,26 +1033,15 @@ static void render_head(struct buf *out, const json_t *v, const char *id)
 			render_meta(out, "og:url", url);
 		}
 	} else {
-		const json_t *mc = json_object_get(v, "microcredential");
-		buf_printf(&text, "%s: %s", status_label(json_text(v, "status")), json_text(mc, "title"));
-		render_meta(out, "og:title", text.data);
-
-		buf_reset(&text);
-		if (strcmp(json_text(v, "status"), "withdrawn") == 0) {
-			time_format_long_date(json_text(v, "withdrawn_on"), day, sizeof day);
-			buf_printf(&text, "Withdrawn at the holder's request on %s.", day);
-		} else {
-			time_format_long_date(json_text(v, "issued_on"), day, sizeof day);
-			buf_printf(&text, "Awarded to %s on %s. Issued by %s and promoted by %s.",
-			    json_text(json_object_get(v, "holder"), "name"), day,
-			    json_text(json_object_get(v, "issuer"), "name"),
-			    json_text(json_object_get(v, "promoting_organisation"), "name"));
-		}
-		render_meta(out, "og:description", text.data);
-		render_meta(out, "og:url", json_text(v, "verify_url"));
+		render_meta_start(out, "og:title");
+		buf_puts(out, status_label(view->status));
+		buf_puts(out, ": ");
+		buf_html_escape(out, view->title);
+		buf_puts(out, "\">\n");
+		render_description(out, view);
+		render_meta(out, "og:url", view->verify_url);
 	}
 	render_meta(out, "og:type", "website");
-	buf_free(&text);
 }
 
 /*
@@ -827,19 +1248,19 @@ struct splice {
 };
 enum { PART_HEAD, PART_TITLE, PART_MARKUP };
 
-static void render_part(struct buf *out, int part, const json_t *v, const char *id)
+static void render_part(struct buf *out, int part, const struct verify_view *view, const char *id)
 {
 	if (part == PART_HEAD)
-		render_head(out, v, id);
+		render_head(out, view, id);
 	else if (part == PART_TITLE)
-		render_title(out, v);
+		render_title(out, view);
 	else
-		render_markup(out, v, id);
+		render_markup(out, view, id);
 }
 
 /* Writes the template with its places replaced, in document order, skipping overlapping ones. */
-static void render_template(struct buf *out, const struct page_template *t, const json_t *v,
-    const char *id)
+static void render_template(struct buf *out, const struct page_template *t,
+    const struct verify_view *view, const char *id)
 {
 	struct splice splices[3];
 	size_t count = 0;
@@ -861,22 +1282,22 @@ static void render_template(struct buf *out, const struct page_template *t, cons
 		if (splices[i].start < copied)
 			continue;
 		buf_append(out, t->html + copied, splices[i].start - copied);
-		render_part(out, splices[i].part, v, id);
+		render_part(out, splices[i].part, view, id);
 		copied = splices[i].end;
 	}
 	buf_append(out, t->html + copied, t->len - copied);
 }
 
 /* Writes a complete page with the same markup, for when index.html cannot be used. */
-static void render_minimal_page(struct buf *out, const json_t *v, const char *id)
+static void render_minimal_page(struct buf *out, const struct verify_view *view, const char *id)
 {
 	buf_puts(out, "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
-	render_title(out, v);
+	render_title(out, view);
 	buf_puts(out, "</title>\n");
-	render_head(out, v, id);
+	render_head(out, view, id);
 	buf_puts(out, "</head>\n<body>\n<div id=\"app\">");
-	render_markup(out, v, id);
+	render_markup(out, view, id);
 	buf_puts(out, "</div>\n</body>\n</html>\n");
 }
 
@@ -899,12 +1320,13 @@ static void reply_page_unavailable(struct req *r)
 void handle_verify_page(struct req *r)
 {
 	const char *id = r->params[0];
-	bool db_failed = false;
-	json_t *v = verify_page_json(r->w, id, &db_failed);
+	struct verify_page page;
+	int found = verify_page_load(r->w, id, &page);
 	struct buf *out = &r->w->out;
 
 	reply_header(r, "Cache-Control", "no-cache");
-	if (db_failed) {
+	if (found < 0) {
+		verify_page_release(&page);
 		log_event(LOG_ERROR, r->request_id, "event=verify_page_unavailable");
 		reply_page_unavailable(r);
 		return;
@@ -912,13 +1334,13 @@ void handle_verify_page(struct req *r)
 	/* Reads the country names on the process's first page only, so later pages stay one query. */
 	country_names_load(r->w);
 
+	const struct verify_view *view = found ? &page.view : NULL;
 	const struct page_template *t = template_get(r->request_id);
 	buf_reset(out);
 	if (t)
-		render_template(out, t, v, id);
+		render_template(out, t, view, id);
 	else
-		render_minimal_page(out, v, id);
-	int status = v ? 200 : 404;
-	json_decref(v);
-	reply_raw(r, status, "text/html; charset=utf-8", out->data, out->len);
+		render_minimal_page(out, view, id);
+	verify_page_release(&page);
+	reply_raw(r, found ? 200 : 404, "text/html; charset=utf-8", out->data, out->len);
 }

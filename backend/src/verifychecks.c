@@ -14,22 +14,19 @@
 
 #include "mic.h"
 
-/* The destination of a verification's checks: JSON text appended to text, or the array json. */
+/*
+ * The destination of a verification's checks: JSON text or HTML list items appended to text, or
+ * the JSON array json.
+ */
 struct check_sink {
+	enum { SINK_JSON_TEXT, SINK_HTML, SINK_JSON } kind;
 	struct buf *text;
 	json_t *json;
 };
 
-/* Appends one check, {"check","result","message"}. */
-static void check_write(struct check_sink *out, const char *check, const char *result, const char *message)
+/* Appends one check as {"check","result","message"} to JSON text. */
+static void check_write_json_text(struct buf *t, const char *check, const char *result, const char *message)
 {
-	struct buf *t = out->text;
-
-	if (!t) {
-		json_array_append_new(out->json, json_pack("{s:s, s:s, s:s}", "check", check, "result", result,
-		    "message", message));
-		return;
-	}
 	if (t->len > 0 && t->data[t->len - 1] == '}')
 		buf_putc(t, ',');
 	buf_puts(t, "{\"check\":\"");
@@ -39,6 +36,45 @@ static void check_write(struct check_sink *out, const char *check, const char *r
 	buf_puts(t, "\",\"message\":");
 	buf_json_string(t, message);
 	buf_putc(t, '}');
+}
+
+/* Appends one check as an item of the page's list; check and result need no escaping. */
+static void check_write_html(struct buf *t, const char *check, const char *result, const char *message)
+{
+	const char *label = "Could not be checked";
+
+	if (strcmp(result, "passed") == 0)
+		label = "Passed";
+	else if (strcmp(result, "failed") == 0)
+		label = "Failed";
+	buf_puts(t, "<li class=\"verify__check verify__check--");
+	buf_puts(t, result);
+	buf_puts(t, "\" data-check=\"");
+	buf_puts(t, check);
+	buf_puts(t, "\" data-result=\"");
+	buf_puts(t, result);
+	buf_puts(t, "\"><strong>");
+	buf_puts(t, label);
+	buf_puts(t, ":</strong> ");
+	buf_html_escape(t, message);
+	buf_puts(t, "</li>\n");
+}
+
+/* Appends one check to the sink. */
+static void check_write(struct check_sink *out, const char *check, const char *result, const char *message)
+{
+	switch (out->kind) {
+	case SINK_JSON_TEXT:
+		check_write_json_text(out->text, check, result, message);
+		break;
+	case SINK_HTML:
+		check_write_html(out->text, check, result, message);
+		break;
+	case SINK_JSON:
+		json_array_append_new(out->json, json_pack("{s:s, s:s, s:s}", "check", check, "result", result,
+		    "message", message));
+		break;
+	}
 }
 
 static void check_add(json_t *checks, const char *check, const char *result, const char *message)
@@ -100,16 +136,49 @@ static enum check_result signature_check_cached(struct worker *w, const char *cr
 	return result;
 }
 
+/*
+ * The size of a revocation message: certificates.revocation_reason is VARCHAR(1000) in utf8mb4, so
+ * at most 4000 bytes, and the words and date around it take less than 100.
+ */
+#define REVOCATION_MESSAGE_MAX (4000 + 100)
+
+/* Cuts text before a UTF-8 sequence that truncation left incomplete at its end. */
+static void utf8_trim_incomplete(char *text)
+{
+	size_t length = strlen(text), start = length;
+	size_t needed = 1;
+
+	while (start > 0 && ((unsigned char)text[start - 1] & 0xc0) == 0x80)
+		start--;
+	if (start == 0)
+		return;
+
+	unsigned char lead = (unsigned char)text[start - 1];
+	if (lead >= 0xf0)
+		needed = 4;
+	else if (lead >= 0xe0)
+		needed = 3;
+	else if (lead >= 0xc0)
+		needed = 2;
+	if (length - (start - 1) < needed)
+		text[start - 1] = '\0';
+}
+
 /* Adds the revocation and expiry checks from the verification JSON's dates. */
 static void date_checks_write(struct check_sink *out, const char *revoked_on, const char *reason,
     const char *valid_until_on, bool expired)
 {
-	char message[1400];
+	char message[REVOCATION_MESSAGE_MAX];
 	char day[40];
+	int written;
 
 	if (revoked_on) {
 		time_format_long_date(revoked_on, day, sizeof day);
-		snprintf(message, sizeof message, "Revoked on %s. Reason: %s", day, reason ? reason : "none given");
+		written = snprintf(message, sizeof message, "Revoked on %s. Reason: %s", day,
+		    reason ? reason : "none given");
+		/* Only a reason longer than the column allows is cut, and never inside a character. */
+		if (written < 0 || (size_t)written >= sizeof message)
+			utf8_trim_incomplete(message);
 		check_write(out, "revocation", "failed", message);
 	} else {
 		check_write(out, "revocation", "passed", "Not revoked.");
@@ -224,7 +293,7 @@ static void checks_emit(struct check_sink *out, const struct signature_outcome *
 void verify_checks_write(struct buf *out, const struct signature_outcome *sig, const char *revoked_on,
     const char *reason, const char *valid_until_on, bool expired)
 {
-	struct check_sink sink = { .text = out };
+	struct check_sink sink = { .kind = SINK_JSON_TEXT, .text = out };
 
 	buf_putc(out, '[');
 	checks_emit(&sink, sig, revoked_on, reason, valid_until_on, expired);
@@ -234,48 +303,37 @@ void verify_checks_write(struct buf *out, const struct signature_outcome *sig, c
 json_t *verify_checks_build(const struct signature_outcome *sig, const char *revoked_on,
     const char *reason, const char *valid_until_on, bool expired)
 {
-	struct check_sink sink = { .json = json_array() };
+	struct check_sink sink = { .kind = SINK_JSON, .json = json_array() };
 
 	checks_emit(&sink, sig, revoked_on, reason, valid_until_on, expired);
 	return sink.json;
 }
 
-void verify_checks_add(struct worker *w, const char *id, json_t *v)
+void verify_checks_render(struct buf *out, const struct signature_outcome *sig, const char *revoked_on,
+    const char *reason, const char *valid_until_on, bool expired)
 {
-	struct signature_outcome sig = { 0 };
+	struct check_sink sink = { .kind = SINK_HTML, .text = out };
+
+	buf_puts(out, "<ol class=\"verify__checks\">\n");
+	checks_emit(&sink, sig, revoked_on, reason, valid_until_on, expired);
+	buf_puts(out, "</ol>\n");
+}
+
+void verify_checks_add(struct worker *w, const char *id, json_t *v, struct signature_outcome *sig)
+{
 	const char *status;
 
-	sig.result = signature_check(w, id, sig.detail, sizeof sig.detail, &sig.has_credential,
-	    &sig.db_failed);
-	if (!sig.db_failed && sig.has_credential && sig.result == CHECK_INVALID)
+	memset(sig, 0, sizeof(*sig));
+	sig->result = signature_check(w, id, sig->detail, sizeof sig->detail, &sig->has_credential,
+	    &sig->db_failed);
+	if (!sig->db_failed && sig->has_credential && sig->result == CHECK_INVALID)
 		json_object_set_new(v, "status", json_string("invalid"));
 	status = json_string_value(json_object_get(v, "status"));
-	json_object_set_new(v, "checks", verify_checks_build(&sig,
+	json_object_set_new(v, "checks", verify_checks_build(sig,
 	    json_string_value(json_object_get(v, "revoked_on")),
 	    json_string_value(json_object_get(v, "revocation_reason")),
 	    json_string_value(json_object_get(v, "valid_until_on")),
 	    status && strcmp(status, "expired") == 0));
-}
-
-void verify_checks_render(struct buf *out, const json_t *v)
-{
-	const json_t *checks = json_object_get(v, "checks");
-	size_t i;
-	const json_t *check;
-
-	if (!json_array_size(checks))
-		return;
-	buf_puts(out, "<ol class=\"verify__checks\">\n");
-	json_array_foreach(checks, i, check) {
-		const char *result = json_string_value(json_object_get(check, "result"));
-		const char *label = strcmp(result, "passed") == 0 ? "Passed" :
-		    strcmp(result, "failed") == 0 ? "Failed" : "Could not be checked";
-		buf_printf(out, "<li class=\"verify__check verify__check--%s\" data-check=\"%s\" data-result=\"%s\">"
-		    "<strong>%s:</strong> ", result, json_string_value(json_object_get(check, "check")), result, label);
-		buf_html_escape(out, json_string_value(json_object_get(check, "message")));
-		buf_puts(out, "</li>\n");
-	}
-	buf_puts(out, "</ol>\n");
 }
 
 /* ---- Downloading and uploading credentials ---- */

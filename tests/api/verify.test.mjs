@@ -132,6 +132,30 @@ describe('verify', () => {
       assert.equal(response.json.holder.name, c.holder_name);
     });
 
+    test('long revocation reason stays whole', async () => {
+      const c = await issue({ holder_name: '山田花子' });
+      // 1000 characters of four bytes each in UTF-8: the longest reason that the API accepts.
+      const reason = '\u{2000B}'.repeat(1000);
+      const revoked = await coordinatorClient.post(`/api/v1/certificates/${c.id}/revoke`, { reason });
+      assert.equal(revoked.status, 200, revoked.text);
+      const expected = `Revoked on ${longDate(revoked.json.revoked_on)}. Reason: ${reason}`;
+
+      // The first view checks the signature (slow path), the second reads the remembered result.
+      for (const view of ['first', 'second']) {
+        const response = await anonymous.get(`/api/v1/verify/${c.id}`);
+        assert.equal(response.status, 200, `${view} view: ${response.status}`);
+        assert.doesNotThrow(() => new TextDecoder('utf-8', { fatal: true }).decode(response.bytes),
+          `${view} view is not valid UTF-8`);
+        const revocation = JSON.parse(response.text).checks.find((check) => check.check === 'revocation');
+        assert.equal(revocation?.result, 'failed', `${view} view: ${JSON.stringify(revocation)}`);
+        assert.equal(revocation.message, expected, `${view} view`);
+      }
+      const page = await anonymous.get(`/v/${c.id}`);
+      const check = /<li[^>]*data-check="revocation"[^>]*>(.*?)<\/li>/.exec(appMarkup(page.text));
+      assert.ok(check, 'the page has no revocation check');
+      assert.equal(textOf(check[1]).trim(), `Failed: ${expected}`);
+    });
+
     test('expired certificate', async () => {
       const c = await issue({ valid_until: '2099-01-01T00:00:00Z' });
       await sql(`UPDATE certificates SET valid_until = UTC_TIMESTAMP(6) - INTERVAL 1 DAY WHERE id = ${sqlString(c.id)}`);
@@ -306,6 +330,50 @@ describe('verify', () => {
         assert.match(textOf(app), /\bNot found\b/i, `/v/${id}`);
         assert.equal(response.text.includes('<b>'), false, `/v/${id} reflects the id unescaped`);
       }
+    });
+
+    test('slow and fast views are identical', async () => {
+      // A revoked certificate with a non-Latin holder name and HTML metacharacters in the reason.
+      const holder = 'Δημήτρης Παπαδόπουλος بن علي 王小明';
+      const revoked = await issue({ holder_name: holder });
+      const reason = 'Copied <b>answers</b> & "forged" signature, l\'évaluateur';
+      const revocation = await coordinatorClient.post(`/api/v1/certificates/${revoked.id}/revoke`, { reason });
+      assert.equal(revocation.status, 200, revocation.text);
+      // A certificate whose snapshot writes statements and the organisation name with JSON escapes,
+      // which the fast path decodes itself.
+      const escaped = await issue({ holder_name: 'فاطمة الزهراء' });
+      const outcomes = String.raw`[{"statement": "Caf\u00e9 \"quoted\" back\\slash \/ solidus"},
+        {"statement": "Emoji \ud83d\ude00 and <tag> & \u4e2d\u6587"}, {"statement": ""}]`;
+      const organisation = String.raw`{"id": 2, "name": "\u00c9cole \"Q\" & <Co> \ud83c\udfe0", "country": "ES"}`;
+      await sql(
+        `UPDATE certificates SET snapshot = JSON_SET(snapshot, '$.learning_outcomes', JSON_EXTRACT(${sqlString(outcomes)}, '$'),` +
+          ` '$.promoting_organisation', JSON_EXTRACT(${sqlString(organisation)}, '$')) WHERE id = ${sqlString(escaped.id)}`,
+      );
+
+      const pages = {};
+      for (const c of [revoked, escaped]) {
+        const remembered = `SELECT checked_sha256 IS NOT NULL FROM certificates WHERE id = ${sqlString(c.id)}`;
+        assert.equal(await sqlValue(remembered), '0', 'the signature check is remembered before the first view');
+        const first = await anonymous.get(`/v/${c.id}`);
+        assert.equal(await sqlValue(remembered), '1', 'the first view did not remember the signature check');
+        const second = await anonymous.get(`/v/${c.id}`);
+
+        assert.equal(first.status, 200);
+        assert.equal(second.status, 200);
+        assert.equal(second.text, first.text);
+        assert.ok(second.bytes.equals(first.bytes), 'the two views differ in their bytes');
+        pages[c.id] = first.text;
+      }
+
+      const revokedApp = appMarkup(pages[revoked.id]);
+      assert.ok(textOf(revokedApp).includes(`Awarded to ${holder}`), textOf(revokedApp));
+      assert.ok(revokedApp.includes('Copied &lt;b&gt;answers&lt;/b&gt; &amp; &quot;forged&quot; signature'), revokedApp);
+      assert.equal(revokedApp.includes('<b>answers</b>'), false, 'the reason is in the page unescaped');
+      const escapedText = textOf(appMarkup(pages[escaped.id]));
+      assert.ok(escapedText.includes('Café "quoted" back\\slash / solidus'), escapedText);
+      assert.ok(escapedText.includes('Emoji \u{1F600} and <tag> & 中文'), escapedText);
+      assert.ok(escapedText.includes('Promoted by École "Q" & <Co> \u{1F3E0}, Spain'), escapedText);
+      assert.equal((appMarkup(pages[escaped.id]).match(/<li>/g) || []).length, 3, 'the page does not list three outcomes');
     });
 
     test('page keeps the SPA scripts', async () => {
