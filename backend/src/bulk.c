@@ -4,9 +4,12 @@
  * The file has a header row. Columns are found by their header, compared without case, spaces,
  * hyphens or underscores, so "E-mail", "email" and "Holder_Email" all name the e-mail column:
  * holder name and e-mail are required, issue date, external reference and evidence URL optional.
+ * bulk_columns below is the one list of the headers read for each column. The bulk issue page
+ * gets it from GET /api/v1/bulk-issues/columns, so it keeps no copy.
  * Columns with any other header are ignored and listed in a warning of the report, which does not
- * stop the upload. A dry run checks every row and reports each problem with its line number before
- * anything is issued.
+ * stop the upload. The warnings are stored with the job, so GET /api/v1/bulk-issues/{id} repeats
+ * them to a user who opens the job later. A dry run checks every row and reports each problem
+ * with its line number before anything is issued.
  */
 #include <ctype.h>
 #include <stdarg.h>
@@ -24,21 +27,35 @@
 
 enum bulk_field { F_NAME, F_EMAIL, F_DATE, F_REFERENCE, F_EVIDENCE, F_COUNT };
 
-static const char *const field_names[F_COUNT] = {
-	"holder_name", "holder_email", "issued_on", "external_reference", "evidence_url",
+#define BULK_HEADERS_MAX 11
+
+/*
+ * Columns of the file, by field. A header cell names the column when it equals one of its headers
+ * once both are normalised (header_normalise), so each header is written as a person would type
+ * it. The first header is the one that error messages suggest. No two columns may share a
+ * normalised header.
+ */
+static const struct bulk_column {
+	const char *field;                        /* the field's name in reports and errors */
+	bool required;
+	const char *headers[BULK_HEADERS_MAX];    /* NULL after the last */
+} bulk_columns[F_COUNT] = {
+	[F_NAME] = { "holder_name", true, { "Holder name", "Name", "Full name", "Holder", "Learner",
+		"Learner name", "Participant", "Participant name", "Recipient", "Recipient name" } },
+	[F_EMAIL] = { "holder_email", true, { "Holder e-mail", "E-mail", "E-mail address", "Mail",
+		"Learner e-mail", "Participant e-mail", "Recipient e-mail" } },
+	[F_DATE] = { "issued_on", false, { "Issued on", "Issue date", "Date of issue", "Issued", "Date",
+		"Issued at" } },
+	[F_REFERENCE] = { "external_reference", false, { "External reference", "Reference", "Ref",
+		"External ID", "External ref", "Student ID", "Learner ID", "Participant ID" } },
+	[F_EVIDENCE] = { "evidence_url", false, { "Evidence URL", "Evidence", "Evidence link", "URL",
+		"Link" } },
 };
 
-/* Header names after normalisation (lower case, letters and digits only), per field. */
-static const char *const field_synonyms[F_COUNT][10] = {
-	[F_NAME] = { "holdername", "name", "fullname", "holder", "learner", "learnername",
-		"participant", "participantname", "recipient", "recipientname" },
-	[F_EMAIL] = { "holderemail", "email", "emailaddress", "mail", "learneremail",
-		"participantemail", "recipientemail" },
-	[F_DATE] = { "issuedon", "issuedate", "dateofissue", "issued", "date", "issuedat" },
-	[F_REFERENCE] = { "externalreference", "reference", "ref", "externalid", "externalref",
-		"studentid", "learnerid", "participantid" },
-	[F_EVIDENCE] = { "evidenceurl", "evidence", "evidencelink", "url", "link" },
-};
+static const char *field_name(enum bulk_field f)
+{
+	return bulk_columns[f].field;
+}
 
 /* Lower-case letters and digits of a header cell, so "E-mail address" becomes "emailaddress". */
 static void header_normalise(const char *cell, char *out, size_t outlen)
@@ -54,12 +71,13 @@ static void header_normalise(const char *cell, char *out, size_t outlen)
 
 static int field_of_header(const char *cell)
 {
-	char name[64];
+	char name[64], known[64];
 
 	header_normalise(cell, name, sizeof name);
 	for (int f = 0; f < F_COUNT; f++) {
-		for (size_t i = 0; i < 10 && field_synonyms[f][i]; i++) {
-			if (strcmp(name, field_synonyms[f][i]) == 0)
+		for (size_t i = 0; i < BULK_HEADERS_MAX && bulk_columns[f].headers[i]; i++) {
+			header_normalise(bulk_columns[f].headers[i], known, sizeof known);
+			if (strcmp(name, known) == 0)
 				return f;
 		}
 	}
@@ -88,7 +106,7 @@ static bool date_parse(const char *s, char out[40])
 
 static void row_error(json_t *errors, enum bulk_field field, const char *message)
 {
-	json_array_append_new(errors, json_pack("{s:s, s:s}", "field", field_names[field],
+	json_array_append_new(errors, json_pack("{s:s, s:s}", "field", field_name(field),
 	    "message", message));
 }
 
@@ -116,7 +134,7 @@ static void row_check(char *value[F_COUNT], const char *today, json_t *errors)
 
 	for (int f = F_NAME; f <= F_EMAIL; f++) {
 		if ((problem = text_check(value[f], true, f == F_NAME ? BULK_NAME_MAX : BULK_EMAIL_MAX))) {
-			snprintf(message, sizeof message, "%s %s", field_names[f], problem);
+			snprintf(message, sizeof message, "%s %s", field_name(f), problem);
 			row_error(errors, f, message);
 		}
 	}
@@ -156,7 +174,7 @@ static json_t *row_report(const struct csv_record *rec, const int column[F_COUNT
 		    rec->fields[column[f]] : "";
 		value[f] = text_trim(cell);
 		json_t *text = json_string(value[f]);   /* NULL for bytes that are not UTF-8 */
-		json_object_set_new(row, field_names[f], text ? text : json_null());
+		json_object_set_new(row, field_name(f), text ? text : json_null());
 	}
 	row_check(value, today, errors);
 	/* The issue date in ISO form, which the job records as the day the holder earned it. */
@@ -223,17 +241,17 @@ static int header_map(const struct csv_record *header, int column[F_COUNT], json
 			continue;
 		}
 		if (column[f] >= 0) {
-			check_error_set(error, 400, "invalid_field", field_names[f],
-			    "line %zu: two columns name %s; keep one", header->line, field_names[f]);
+			check_error_set(error, 400, "invalid_field", field_name(f),
+			    "line %zu: two columns name %s; keep one", header->line, field_name(f));
 			return -1;
 		}
 		column[f] = (int)i;
 	}
-	for (int f = F_NAME; f <= F_EMAIL; f++) {
-		if (column[f] < 0) {
-			check_error_set(error, 400, "missing_field", field_names[f],
+	for (int f = 0; f < F_COUNT; f++) {
+		if (bulk_columns[f].required && column[f] < 0) {
+			check_error_set(error, 400, "missing_field", field_name(f),
 			    "the header row (line %zu) has no %s column; name it \"%s\"", header->line,
-			    field_names[f], f == F_NAME ? "Holder name" : "E-mail");
+			    field_name(f), bulk_columns[f].headers[0]);
 			return -1;
 		}
 	}
@@ -389,25 +407,58 @@ static int microcredential_for_bulk_or_reply(struct req *r, long long *mc_id, lo
 	return 0;
 }
 
+/*
+ * GET /api/v1/bulk-issues/columns: {columns: [{field, required, headers}]}, the columns of
+ * bulk_columns in the order of the report, with the headers that name each.
+ */
+void handle_bulk_issue_columns(struct req *r)
+{
+	json_t *columns = json_array();
+
+	for (int f = 0; f < F_COUNT; f++) {
+		json_t *headers = json_array();
+		for (size_t i = 0; i < BULK_HEADERS_MAX && bulk_columns[f].headers[i]; i++)
+			json_array_append_new(headers, json_string(bulk_columns[f].headers[i]));
+		json_array_append_new(columns, json_pack("{s:s, s:b, s:o}", "field", field_name(f),
+		    "required", bulk_columns[f].required, "headers", headers));
+	}
+	reply_json(r, 200, json_pack("{s:o}", "columns", columns));
+}
+
 /* ---- Jobs ---- */
 
 /* Columns of job_select_sql, in order. */
 enum job_column {
 	JOB_ID, JOB_MC_ID, JOB_ORG_ID, JOB_STATUS, JOB_CREATED_AT, JOB_STARTED_AT, JOB_FINISHED_AT,
 	JOB_TOTAL, JOB_DONE, JOB_ISSUED, JOB_SKIPPED, JOB_FAILED_LINE, JOB_ERROR, JOB_CREATED_BY,
-	JOB_CREATED_BY_NAME, JOB_RESULTS,
+	JOB_CREATED_BY_NAME, JOB_WARNINGS, JOB_RESULTS,
 };
 
 #define JOB_COLUMNS \
     "SELECT j.id, j.microcredential_id, j.organisation_id, j.status, j.created_at, j.started_at," \
     " j.finished_at, j.total_rows, j.done_rows, j.issued_count, j.skipped_count, j.failed_line," \
-    " j.error, j.created_by, u.name"
+    " j.error, j.created_by, u.name, j.warnings"
 
 static const char job_select_sql[] =
     JOB_COLUMNS ", j.results FROM bulk_jobs AS j JOIN users AS u ON u.id = j.created_by"
     " WHERE j.id = ?";
 
 #define BULK_JOBS_PER_PAGE 20
+
+/*
+ * Returns the warnings stored with a job, as the reply that created it carried them. A job stored
+ * before migration 190 has NULL in the column and gets an empty array. New reference.
+ */
+static json_t *job_warnings(const char *text)
+{
+	json_t *warnings = text ? json_loads(text, 0, NULL) : NULL;
+
+	if (!json_is_array(warnings)) {
+		json_decref(warnings);
+		return json_array();
+	}
+	return warnings;
+}
 
 /* The JSON of one job row; results only when the row has the column and with_results is set. */
 static json_t *job_json(const struct db_result *res, size_t row, bool with_results)
@@ -434,6 +485,7 @@ static json_t *job_json(const struct db_result *res, size_t row, bool with_resul
 	json_object_set_new(job, "error", error ? json_string(error) : json_null());
 	json_object_set_new(job, "created_by", json_pack("{s:I, s:s?}", "id",
 	    (json_int_t)db_cell_int(res, row, JOB_CREATED_BY), "name", db_cell(res, row, JOB_CREATED_BY_NAME)));
+	json_object_set_new(job, "warnings", job_warnings(db_cell(res, row, JOB_WARNINGS)));
 	if (with_results) {
 		const char *text = db_cell(res, row, JOB_RESULTS);
 		json_t *results = text ? json_loads(text, 0, NULL) : NULL;
@@ -462,20 +514,29 @@ static json_t *job_load(struct worker *w, long long id, long long *org_id, bool 
 	return job;
 }
 
-/* Stores the uploaded file as a queued job, with its audit record; returns the id or -1. */
-static long long job_create(struct req *r, long long mc_id, long long org_id, size_t total_rows)
+/*
+ * Stores the uploaded file as a queued job in one transaction, with the warnings of its check (a
+ * JSON array) and its audit record. Returns the id, or -1 when the database failed.
+ */
+static long long job_create(struct req *r, long long mc_id, long long org_id, size_t total_rows,
+    const json_t *warnings)
 {
 	static const char sql[] =
-	    "INSERT INTO bulk_jobs (microcredential_id, organisation_id, created_by, csv, total_rows)"
-	    " VALUES (?, ?, ?, ?, ?)";
+	    "INSERT INTO bulk_jobs (microcredential_id, organisation_id, created_by, csv, total_rows,"
+	    " warnings) VALUES (?, ?, ?, ?, ?, ?)";
 	unsigned long long job_id = 0;
 	char id_text[24];
+	char *warnings_text = json_dumps(warnings, JSON_COMPACT);
 
-	if (db_begin(r->w) != 0)
+	if (!warnings_text || db_begin(r->w) != 0) {
+		free(warnings_text);
 		return -1;
+	}
 	struct db_param params[] = { P_INT(mc_id), P_INT(org_id), P_INT(r->user->id),
-		P_TEXTN(r->body, r->body_len), P_INT((long long)total_rows) };
-	if (db_exec(r->w, sql, params, 5, NULL, &job_id) != 0)
+		P_TEXTN(r->body, r->body_len), P_INT((long long)total_rows), P_TEXT(warnings_text) };
+	int rc = db_exec(r->w, sql, params, 6, NULL, &job_id);
+	free(warnings_text);
+	if (rc != 0)
 		goto failed;
 	snprintf(id_text, sizeof id_text, "%llu", job_id);
 	if (audit_record(r, "bulk_issue_queued", "bulk_job", id_text, org_id, json_pack("{s:I, s:I}",
@@ -521,7 +582,7 @@ static void job_queue_and_reply(struct req *r, long long mc_id, long long mc_org
 		reply_rows_invalid(r, json_incref(report));
 		return;
 	}
-	long long job_id = job_create(r, mc_id, mc_org_id, total);
+	long long job_id = job_create(r, mc_id, mc_org_id, total, json_object_get(report, "warnings"));
 	if (job_id < 0) {
 		reply_db_error(r);
 		return;
@@ -534,8 +595,6 @@ static void job_queue_and_reply(struct req *r, long long mc_id, long long mc_org
 		reply_db_error(r);
 		return;
 	}
-	/* The warnings are not stored with the job, so only this reply and the dry run carry them. */
-	json_object_set(job, "warnings", json_object_get(report, "warnings"));
 	snprintf(location, sizeof location, "/api/v1/bulk-issues/%lld", job_id);
 	reply_header(r, "Location", location);
 	reply_json(r, 202, job);

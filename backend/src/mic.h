@@ -820,6 +820,7 @@ void handle_wallet_certificate_erasure(struct req *r);
 
 /* bulk.c: certificates issued from a CSV file. */
 void handle_bulk_issue_create(struct req *r);
+void handle_bulk_issue_columns(struct req *r);
 void handle_bulk_issue_get(struct req *r);
 void handle_bulk_issues_list(struct req *r);
 /*

@@ -106,6 +106,8 @@ const struct route routes[] = {
 	{ "GET",    "/api/v1/microcredentials/:id/versions/:number/assessment", handle_version_assessment_get, ROLES_SIGNED_IN, false, false },
 	/* Bulk issuing jobs; the handlers check the promoting organisation. */
 	{ "GET",    "/api/v1/bulk-issues",                   handle_bulk_issues_list,         COORDINATOR | ISSUER,  false, false },
+	/* Before /api/v1/bulk-issues/:id, which would take "columns" as an id: the first match wins. */
+	{ "GET",    "/api/v1/bulk-issues/columns",           handle_bulk_issue_columns,       COORDINATOR | ISSUER,  false, false },
 	{ "GET",    "/api/v1/bulk-issues/:id",               handle_bulk_issue_get,           COORDINATOR | ISSUER,  false, false },
 };
 

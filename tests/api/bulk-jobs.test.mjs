@@ -239,6 +239,54 @@ describe('bulk issuing jobs', () => {
     await finished(issuerClient, accepted.json.id);
   });
 
+  test('job repeats its warnings', async () => {
+    const marker = randomToken(8).toLowerCase();
+    const accepted = await upload(issuerClient, `Name;E-mail;Remarks;Phone\nWarned ${marker};warned.${marker}@example.org;late;123\n`);
+    assert.equal(accepted.status, 202, accepted.text);
+    assert.equal(accepted.json.warnings.length, 1, accepted.text);
+    const [warning] = accepted.json.warnings;
+    assert.equal(warning.code, 'unknown_columns');
+    assert.equal(warning.field, 'body');
+    assert.deepEqual(warning.columns, ['Remarks', 'Phone']);
+    assert.match(warning.message, /"Remarks" and "Phone" are not known/);
+
+    // A user who opens the job later reads the same warnings, while it runs and after it has ended.
+    const opened = await issuerClient.request('GET', `/api/v1/bulk-issues/${accepted.json.id}`);
+    assert.equal(opened.status, 200, opened.text);
+    assert.deepEqual(opened.json.warnings, accepted.json.warnings);
+    const job = await finished(issuerClient, accepted.json.id);
+    assert.equal(job.status, 'succeeded', JSON.stringify(job));
+    assert.deepEqual(job.warnings, accepted.json.warnings);
+    const list = await issuerClient.request('GET', '/api/v1/bulk-issues');
+    assert.equal(list.status, 200, list.text);
+    const item = list.json.items.find((entry) => entry.id === job.id);
+    assert.ok(item, 'the job is on the first page of the list');
+    assert.deepEqual(item.warnings, accepted.json.warnings);
+    // The warnings stay after the file is deleted, because they contain headers and no rows of holders.
+    assert.equal(await sqlValue(`SELECT csv IS NULL FROM bulk_jobs WHERE id = ${job.id}`), '1');
+    const stored = await sqlValue(`SELECT HEX(warnings) FROM bulk_jobs WHERE id = ${job.id}`);
+    assert.deepEqual(JSON.parse(Buffer.from(stored, 'hex').toString('utf8')), accepted.json.warnings);
+  });
+
+  test('clean job has no warnings', async () => {
+    const marker = randomToken(8).toLowerCase();
+    const accepted = await upload(issuerClient, `Holder name,E-mail\nClean ${marker},clean.${marker}@example.org\n`);
+    assert.equal(accepted.status, 202, accepted.text);
+    assert.deepEqual(accepted.json.warnings, []);
+    const job = await finished(issuerClient, accepted.json.id);
+    assert.deepEqual(job.warnings, []);
+    const list = await issuerClient.request('GET', '/api/v1/bulk-issues');
+    assert.deepEqual(list.json.items.find((entry) => entry.id === job.id)?.warnings, []);
+
+    // A job queued before migration 190 has NULL in the column, and reads as no warnings too.
+    await sql(`UPDATE bulk_jobs SET warnings = NULL WHERE id = ${job.id}`);
+    const older = await issuerClient.request('GET', `/api/v1/bulk-issues/${job.id}`);
+    assert.equal(older.status, 200, older.text);
+    assert.deepEqual(older.json.warnings, []);
+    const olderList = await issuerClient.request('GET', '/api/v1/bulk-issues');
+    assert.deepEqual(olderList.json.items.find((entry) => entry.id === job.id)?.warnings, []);
+  });
+
   test('file with a bad row starts nothing', async () => {
     const marker = randomToken(8).toLowerCase();
     const csv = `name,email\nAna Good,ana.${marker}@example.org\nBad Mail,not-an-address\n`;

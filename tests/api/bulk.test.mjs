@@ -132,6 +132,59 @@ describe('bulk issuing', () => {
     assert.deepEqual(response.json.warnings[0].columns, ['Remarks']);
   });
 
+  test('columns list what the server reads', async () => {
+    const response = await issuerClient.request('GET', '/api/v1/bulk-issues/columns');
+    assert.equal(response.status, 200, response.text);
+    const { columns } = response.json;
+    assert.deepEqual(
+      columns.map((column) => [column.field, column.required]),
+      [['holder_name', true], ['holder_email', true], ['issued_on', false], ['external_reference', false], ['evidence_url', false]],
+    );
+    // No header may name two columns once the server has normalised it.
+    const owner = new Map();
+    for (const column of columns) {
+      assert.ok(column.headers.length >= 2, `${column.field} has ${column.headers.length} headers`);
+      for (const header of column.headers) {
+        const key = header.replace(/[^A-Za-z0-9]/g, '').toLowerCase();
+        assert.ok(key, `${column.field}: "${header}" has no letter or digit`);
+        assert.ok(!owner.has(key) || owner.get(key) === column.field, `"${header}" names ${owner.get(key)} and ${column.field}`);
+        owner.set(key, column.field);
+      }
+    }
+
+    // A value per field, so the report shows which column each header was read as.
+    const values = {
+      holder_name: 'Ana Columns',
+      holder_email: 'ana.columns@example.org',
+      issued_on: '2026-01-15',
+      external_reference: 'COL-1',
+      evidence_url: 'https://example.org/evidence/1',
+    };
+    // Round n uses header n of each column, counted from 0 and starting over after the last. So
+    // round 1 uses a non-default header of every column, and the rounds together use every header. Odd rounds write the header in
+    // capitals with underscores, which the server must read the same way.
+    const rounds = Math.max(...columns.map((column) => column.headers.length));
+    for (let round = 1; round <= rounds; round++) {
+      const headers = columns.map((column) => {
+        const header = column.headers[round % column.headers.length];
+        return round % 2 ? header.toUpperCase().replace(/ /g, '_') : header;
+      });
+      const csv = `${headers.join(';')}\n${columns.map((column) => values[column.field]).join(';')}\n`;
+      const checked = await upload(issuerClient, csv);
+      assert.equal(checked.status, 200, `${headers.join(';')}: ${checked.text}`);
+      assert.deepEqual(checked.json.warnings, [], headers.join(';'));
+      assert.equal(checked.json.invalid_rows, 0, checked.text);
+      const [row] = checked.json.rows;
+      for (const column of columns) assert.equal(row[column.field], values[column.field], `${column.field} of ${headers.join(';')}`);
+    }
+
+    // Headers near the listed ones but not in the list are not read.
+    const near = await upload(issuerClient, 'Holder name;E-mail;Emails;Date issued;References\nAna;ana@example.org;x;2026-01-15;y\n');
+    assert.equal(near.status, 200, near.text);
+    assert.deepEqual(near.json.warnings[0].columns, ['Emails', 'Date issued', 'References']);
+    assert.equal(near.json.rows[0].issued_on, '');
+  });
+
   test('missing e-mail column rejected', async () => {
     const response = await upload(issuerClient, 'Holder name,Phone\nAna,123\n');
     assert.equal(response.status, 400);

@@ -530,6 +530,8 @@ export const ROUTE_EXPECTATIONS = {
   // Bulk issuing jobs: the list is narrowed to the caller's organisation, and one job belongs to
   // the organisation that promotes its micro-credential.
   'GET /api/v1/bulk-issues': { scope: 'filtered' },
+  // The columns of a CSV file and their headers are the same for every organisation.
+  'GET /api/v1/bulk-issues/columns': { scope: 'none' },
   'GET /api/v1/bulk-issues/:id': {
     scope: 'organisation',
     request: async (fx) => ({ path: `/api/v1/bulk-issues/${await fx.sharedBulkJob()}` }),

@@ -71,10 +71,16 @@ describe('bulk issue page', { timeout: 120000 }, () => {
     try {
       await signInThroughForm(page, issuer);
       await page.goto(`${baseUrl}/issue/bulk`);
+      // The page lists the headers that the server sends, once they have arrived.
+      await page.locator('.bulk__headers dd[data-field="evidence_url"]').waitFor();
       const headers = await page.locator('.bulk__headers').innerText();
       assert.ok(headers.includes('"Recipient e-mail"'), headers);
       assert.ok(headers.includes('"Date of issue"'), headers);
       assert.ok(headers.includes('"Student ID"'), headers);
+      assert.ok(headers.includes('Holder name (required)'), headers);
+      const fromServer = await page.evaluate(async () => (await (await fetch('/api/v1/bulk-issues/columns')).json()).columns);
+      const onPage = await page.locator('.bulk__headers dd').evaluateAll((cells) => cells.map((cell) => [cell.dataset.field, cell.textContent]));
+      assert.deepEqual(onPage, fromServer.map((column) => [column.field, column.headers.map((header) => `"${header}"`).join(', ')]));
 
       await page.getByLabel('Micro-credential', { exact: true }).selectOption({ label: INSULATION_TITLE });
       await page.getByLabel('CSV file', { exact: true }).setInputFiles(file);

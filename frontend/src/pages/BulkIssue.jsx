@@ -3,7 +3,7 @@
 import { Fragment } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, get, postCsv } from '../api.js';
-import { t } from '../i18n/index.js';
+import { has, t } from '../i18n/index.js';
 import { readableServerMessage } from '../errors.js';
 import { canIssueFor, useSession } from '../session.js';
 import { Alert, ErrorAlert, Loading } from '../components/common.jsx';
@@ -17,43 +17,36 @@ const POLL_MS = 500;
 const ENDED = new Set(['succeeded', 'failed']);
 
 /**
- * The header spellings that the server reads for each field (backend/src/bulk.c). Headers are
- * compared in lower case with everything but letters and digits removed, so "E-mail", "email" and
- * "Holder_Email" are the same column.
+ * A header cell as the server compares it (backend/src/bulk.c): its ASCII letters and digits in
+ * lower case, so "E-mail", "email" and "Holder_Email" name the same column.
  */
-const HEADER_SPELLINGS = {
-  holder_name: ['Holder name', 'Name', 'Full name', 'Holder', 'Learner', 'Learner name', 'Participant',
-    'Participant name', 'Recipient', 'Recipient name'],
-  holder_email: ['Holder e-mail', 'E-mail', 'E-mail address', 'Mail', 'Learner e-mail', 'Participant e-mail',
-    'Recipient e-mail'],
-  issued_on: ['Issued on', 'Issue date', 'Date of issue', 'Issued', 'Date', 'Issued at'],
-  external_reference: ['External reference', 'Reference', 'Ref', 'External ID', 'External ref', 'Student ID',
-    'Learner ID', 'Participant ID'],
-  evidence_url: ['Evidence URL', 'Evidence', 'Evidence link', 'URL', 'Link'],
-};
-
 function normaliseHeader(cell) {
-  return cell.toLowerCase().replace(/[^a-z0-9]/g, '');
+  return cell.replace(/[^A-Za-z0-9]/g, '').toLowerCase();
 }
 
-const FIELD_OF_HEADER = new Map(Object.entries(HEADER_SPELLINGS)
-  .flatMap(([field, spellings]) => spellings.map((spelling) => [normaliseHeader(spelling), field])));
+/** Returns the first line of a file's text, without a byte order mark. */
+function firstLine(text) {
+  return text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/, 1)[0];
+}
 
 /**
  * Reads the header row of a CSV file and returns, per API field name, the header the file uses
- * for it. The separator is the more frequent of comma and semicolon, as on the server.
+ * for it. known is the list of GET /api/v1/bulk-issues/columns, or null while it loads, which
+ * gives {}. The separator is the more frequent of comma and semicolon, as on the server.
  * NOTE: a header cell with a line break inside quotes ends the row early here, so that column
  * and the ones after it keep the API's field names in messages.
  */
-export function headerColumns(text) {
-  const firstLine = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/, 1)[0];
-  const commas = (firstLine.match(/,/g) || []).length;
-  const semicolons = (firstLine.match(/;/g) || []).length;
-  const cells = firstLine.split(semicolons > commas ? ';' : ',');
+export function headerColumns(text, known) {
+  if (!known) return {};
+  const fieldOfHeader = new Map(known.flatMap((column) => (
+    column.headers.map((header) => [normaliseHeader(header), column.field]))));
+  const line = firstLine(text);
+  const commas = (line.match(/,/g) || []).length;
+  const semicolons = (line.match(/;/g) || []).length;
   const columns = {};
-  for (const cell of cells) {
+  for (const cell of line.split(semicolons > commas ? ';' : ',')) {
     const header = cell.trim().replace(/^"(.*)"$/, '$1').replace(/""/g, '"').trim();
-    const field = FIELD_OF_HEADER.get(normaliseHeader(header));
+    const field = fieldOfHeader.get(normaliseHeader(header));
     if (field && !columns[field]) columns[field] = header;
   }
   return columns;
@@ -71,20 +64,38 @@ function rowProblemText(error, columns) {
   return readableServerMessage(error.message);
 }
 
-/** Lists the header spellings that name each column, under the file field. */
-function HeaderSpellings() {
+/** Returns the name of a column from the catalogue, or its field name when the catalogue has none. */
+function columnLabel(column) {
+  const key = `bulk.headerFields.${column.field}`;
+  const label = has(key) ? t(key) : column.field;
+  return column.required ? t('bulk.headerRequired', { column: label }) : label;
+}
+
+/**
+ * Lists the headers that name each column, under the file field, from the server's list. known is
+ * null while that list loads, and error is set when it could not be loaded.
+ */
+function HeaderSpellings({ known, error }) {
+  let list = <Loading />;
+  if (error) {
+    list = <ErrorAlert error={error} />;
+  } else if (known) {
+    list = (
+      <dl class="facts">
+        {known.map((column) => (
+          <Fragment key={column.field}>
+            <dt>{columnLabel(column)}</dt>
+            <dd data-field={column.field}>{column.headers.map((header) => `"${header}"`).join(', ')}</dd>
+          </Fragment>
+        ))}
+      </dl>
+    );
+  }
   return (
     <section class="bulk__headers" aria-labelledby="bulk-headers-title">
       <h2 class="field__label" id="bulk-headers-title">{t('bulk.headersTitle')}</h2>
       <p class="field__hint">{t('bulk.headersIntro')}</p>
-      <dl class="facts">
-        {Object.entries(HEADER_SPELLINGS).map(([field, spellings]) => (
-          <Fragment key={field}>
-            <dt>{t(`bulk.headerFields.${field}`)}</dt>
-            <dd data-field={field}>{spellings.map((spelling) => `"${spelling}"`).join(', ')}</dd>
-          </Fragment>
-        ))}
-      </dl>
+      {list}
     </section>
   );
 }
@@ -214,7 +225,9 @@ function BulkForm({ user }) {
   const [microcredentialId, setMicrocredentialId] = useState('');
   const [file, setFile] = useState(null);
   const [report, setReport] = useState(null);
-  const [columns, setColumns] = useState({});
+  const [known, setKnown] = useState(null);
+  const [knownError, setKnownError] = useState(null);
+  const [headerLine, setHeaderLine] = useState('');
   const [job, setJob] = useState(null);
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
@@ -225,6 +238,8 @@ function BulkForm({ user }) {
       (items) => setOptions(items.filter((mc) => canIssueFor(user, mc.promoting_organisation && mc.promoting_organisation.id))),
       setLoadError,
     );
+    // The page works without the list: row problems then name the API's fields.
+    get('/api/v1/bulk-issues/columns').then((body) => setKnown(body.columns), setKnownError);
     return () => clearTimeout(poll.current);
   }, []);
 
@@ -245,7 +260,7 @@ function BulkForm({ user }) {
     setBusy(true);
     try {
       const bytes = await file.arrayBuffer();
-      setColumns(headerColumns(new TextDecoder().decode(bytes)));
+      setHeaderLine(firstLine(new TextDecoder().decode(bytes)));
       setReport(await postCsv(uploadPath(microcredentialId, true), bytes));
     } catch (e) {
       setError(e instanceof ApiError && e.serverMessage ? e.serverMessage : e.message);
@@ -284,6 +299,7 @@ function BulkForm({ user }) {
 
   const names = Object.fromEntries((report ? report.rows : []).map((row) => [row.line, row.holder_name]));
   const ready = report && report.invalid_rows === 0 && report.total_rows > 0;
+  const columns = headerColumns(headerLine, known);
   return (
     <>
       <form class="form" onSubmit={check} noValidate>
@@ -311,7 +327,7 @@ function BulkForm({ user }) {
           required
           disabled={Boolean(job)}
         />
-        <HeaderSpellings />
+        <HeaderSpellings known={known} error={knownError} />
         <div class="form__actions">
           <button type="submit" class="button button--secondary" disabled={busy || Boolean(job)}>{t('bulk.check')}</button>
         </div>
