@@ -167,6 +167,7 @@ enum check_result dataintegrity_verify(struct worker *w, json_t *credential, cha
 	json_decref(document);
 	if (!canonicalized) {
 		snprintf(detail, detail_len, "the credential could not be canonicalized: %s", err);
+		utf8_trim_incomplete(detail);
 		return CHECK_UNCHECKED;
 	}
 	if (!ok)

@@ -573,6 +573,8 @@ struct signature_outcome {
 	char detail[512];
 };
 /* The checks array of a verification: record, signature, revocation, expiry, as JSON text. */
+/* Cuts text before a UTF-8 sequence that truncation left incomplete at its end. */
+void utf8_trim_incomplete(char *text);
 void verify_checks_write(struct buf *out, const struct signature_outcome *sig, const char *revoked_on,
     const char *reason, const char *valid_until_on, bool expired);
 /* The same checks as a JSON array. New reference. */

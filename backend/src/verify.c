@@ -188,6 +188,7 @@ static enum verify_fast_outcome verify_fast(struct worker *w, const char *id, bo
 		row->sig.result = db_cell_int(res, 0, VF_SIGNATURE_VALID) ? CHECK_VALID : CHECK_INVALID;
 		snprintf(row->sig.detail, sizeof(row->sig.detail), "%s",
 		    db_cell(res, 0, VF_SIGNATURE_DETAIL) ? db_cell(res, 0, VF_SIGNATURE_DETAIL) : "");
+		utf8_trim_incomplete(row->sig.detail);
 		if (row->sig.result == CHECK_INVALID)
 			row->status = "invalid";
 	}

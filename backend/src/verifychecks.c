@@ -110,6 +110,7 @@ static enum check_result signature_check_cached(struct worker *w, const char *cr
 		if (res.rows == 1) {
 			enum check_result cached = db_cell_int(&res, 0, 0) ? CHECK_VALID : CHECK_INVALID;
 			snprintf(detail, detail_len, "%s", db_cell(&res, 0, 1));
+			utf8_trim_incomplete(detail);
 			db_result_free(&res);
 			return cached;
 		}
@@ -142,8 +143,7 @@ static enum check_result signature_check_cached(struct worker *w, const char *cr
  */
 #define REVOCATION_MESSAGE_MAX (4000 + 100)
 
-/* Cuts text before a UTF-8 sequence that truncation left incomplete at its end. */
-static void utf8_trim_incomplete(char *text)
+void utf8_trim_incomplete(char *text)
 {
 	size_t length = strlen(text), start = length;
 	size_t needed = 1;
@@ -245,6 +245,7 @@ static enum check_result signature_check(struct worker *w, const char *id, char 
 		if (db_cell(&res, 0, 1)) {
 			result = db_cell_int(&res, 0, 1) ? CHECK_VALID : CHECK_INVALID;
 			snprintf(detail, detail_len, "%s", db_cell(&res, 0, 2) ? db_cell(&res, 0, 2) : "");
+			utf8_trim_incomplete(detail);
 			if (!db_cell_int(&res, 0, 3))
 				signature_check_attach(w, id, db_cell(&res, 0, 0), result, detail);
 			db_result_free(&res);
@@ -272,7 +273,8 @@ static enum check_result signature_check(struct worker *w, const char *id, char 
 static void checks_emit(struct check_sink *out, const struct signature_outcome *sig, const char *revoked_on,
     const char *reason, const char *valid_until_on, bool expired)
 {
-	char detail[512];
+	/* The outcome's text and a full stop. */
+	char detail[sizeof(sig->detail) + 1];
 
 	check_write(out, "record", "passed", "The certificate is in the alliance's register.");
 	if (sig->db_failed) {

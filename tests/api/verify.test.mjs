@@ -156,6 +156,32 @@ describe('verify', () => {
       assert.equal(textOf(check[1]).trim(), `Failed: ${expected}`);
     });
 
+    test('long signature detail stays whole', async () => {
+      const c = await issue();
+      // A remembered check whose detail fills VARCHAR(255) with three-byte characters (765 bytes),
+      // more than the 512 bytes the backend keeps: the cut must fall between characters.
+      await anonymous.get(`/api/v1/verify/${c.id}`);
+      await sql(`UPDATE certificates SET checked_sha256 = credential_sha256, checked_valid = 1,
+        checked_detail = REPEAT('€', 255) WHERE id = ${sqlString(c.id)}`);
+
+      const response = await anonymous.get(`/api/v1/verify/${c.id}`);
+      assert.equal(response.status, 200, response.text);
+      assert.doesNotThrow(() => new TextDecoder('utf-8', { fatal: true }).decode(response.bytes),
+        'the reply is not valid UTF-8');
+      const signature = JSON.parse(response.text).checks.find((check) => check.check === 'signature');
+      assert.equal(signature?.result, 'passed', JSON.stringify(signature));
+      assert.match(signature.message, /^€+\.$/u);
+      // 511 bytes hold 170 whole characters of three bytes.
+      assert.equal([...signature.message].length, 171);
+
+      const page = await anonymous.get(`/v/${c.id}`);
+      assert.doesNotThrow(() => new TextDecoder('utf-8', { fatal: true }).decode(page.bytes),
+        'the page is not valid UTF-8');
+      const check = /<li[^>]*data-check="signature"[^>]*>(.*?)<\/li>/.exec(appMarkup(page.text));
+      assert.ok(check, 'the page has no signature check');
+      assert.equal(textOf(check[1]).trim(), `Passed: ${signature.message}`);
+    });
+
     test('expired certificate', async () => {
       const c = await issue({ valid_until: '2099-01-01T00:00:00Z' });
       await sql(`UPDATE certificates SET valid_until = UTC_TIMESTAMP(6) - INTERVAL 1 DAY WHERE id = ${sqlString(c.id)}`);
