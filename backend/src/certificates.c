@@ -552,12 +552,13 @@ static int sign_credentials(const struct certificate_issue *common, struct crede
 static int batch_insert_certificates(struct req *r, const struct certificate_issue *common,
     struct bulk_certificate *rows, size_t count, size_t issued, char *err, size_t errlen)
 {
-	enum { COLUMNS = 17 };
+	enum { COLUMNS = 20 };
 	struct buf sql;
 	struct db_param *params = xcalloc(issued * COLUMNS, sizeof *params);
 	struct credential_input *inputs = xcalloc(issued, sizeof *inputs);
 	char **credentials = xcalloc(issued, sizeof *credentials);
 	char (*issued_at)[48] = xcalloc(issued, sizeof *issued_at);
+	char (*text_sha256)[65] = xcalloc(issued, sizeof *text_sha256);
 	const struct bulk_certificate **issuing = xcalloc(issued, sizeof *issuing);
 	char valid_until[32];
 	size_t n = 0;
@@ -589,7 +590,7 @@ static int batch_insert_certificates(struct req *r, const struct certificate_iss
 	buf_puts(&sql, "INSERT INTO certificates (id, microcredential_id, microcredential_version_id,"
 	    " promoting_organisation_id, snapshot, holder_name, holder_email, issued_at, valid_until,"
 	    " issued_by, bulk_job_id, bulk_reference, evidence_url, credential, status_list,"
-	    " status_index, awarded_on) VALUES ");
+	    " status_index, awarded_on, checked_sha256, checked_valid, checked_detail) VALUES ");
 	db_values_list(&sql, issued, COLUMNS);
 	for (size_t k = 0; k < issued; k++) {
 		struct db_param *row = &params[k * COLUMNS];
@@ -610,6 +611,11 @@ static int batch_insert_certificates(struct req *r, const struct certificate_iss
 		row[14] = P_INT(common->status_list);
 		row[15] = P_INT(issuing[k]->status_index);
 		row[16] = P_TEXT(issuing[k]->awarded_on);
+		/* Signed just now with a current key: the check of this exact text is valid. */
+		sha256_hex(credentials[k], strlen(credentials[k]), text_sha256[k]);
+		row[17] = P_TEXT(text_sha256[k]);
+		row[18] = P_INT(1);
+		row[19] = P_TEXT(SIGNATURE_VALID_DETAIL);
 	}
 	rc = db_exec(r->w, sql.data, params, issued * COLUMNS, NULL, NULL);
 	if (rc != 0)
@@ -622,6 +628,7 @@ out:
 	free(credentials);
 	free(inputs);
 	free(issued_at);
+	free(text_sha256);
 	free(issuing);
 	free(params);
 	return rc;

@@ -495,6 +495,8 @@ void handle_jwks(struct req *r);
 
 /* credential.c: Open Badges 3.0 credentials with an eddsa-rdfc-2022 Data Integrity proof. */
 enum check_result { CHECK_VALID, CHECK_INVALID, CHECK_UNCHECKED };
+/* The detail of a valid signature, from a verification or from the signer at issue. */
+#define SIGNATURE_VALID_DETAIL "the signature is valid and was made by a key of the alliance valid at issue time"
 struct credential_input {
 	const char *certificate_id;
 	const json_t *snapshot;       /* the micro-credential's JSON at issue */
@@ -523,6 +525,7 @@ enum check_result dataintegrity_verify(struct worker *w, json_t *credential, cha
 /*
  * Reserves a status list entry unless in->status_list is set already, builds and signs the
  * credential of in->certificate_id with key and stores it on the certificate row, with issued_at set to in->issued_at so that both agree.
+ * The row also remembers the signature check of the stored text as valid: the signer knows it.
  * Call inside the issuing transaction.
  */
 int credential_issue(struct worker *w, struct credential_input *in, struct evp_pkey_st *key,

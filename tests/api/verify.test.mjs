@@ -54,6 +54,12 @@ function textOf(markup) {
   return decodeHtmlEntities(markup.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ');
 }
 
+/* Clears the signature check that issuing remembered, so that the next view checks again. */
+async function forgetSignatureCheck(id) {
+  await sql(`UPDATE certificates SET checked_sha256 = NULL, checked_valid = NULL, checked_detail = NULL` +
+    ` WHERE id = ${sqlString(id)}`);
+}
+
 describe('verify', () => {
   let insulation;
   let coordinatorClient;
@@ -140,7 +146,9 @@ describe('verify', () => {
       assert.equal(revoked.status, 200, revoked.text);
       const expected = `Revoked on ${longDate(revoked.json.revoked_on)}. Reason: ${reason}`;
 
-      // The first view checks the signature (slow path), the second reads the remembered result.
+      // Without the check that issuing remembered, the first view checks the signature (slow
+      // path) and the second reads the remembered result.
+      await forgetSignatureCheck(c.id);
       for (const view of ['first', 'second']) {
         const response = await anonymous.get(`/api/v1/verify/${c.id}`);
         assert.equal(response.status, 200, `${view} view: ${response.status}`);
@@ -180,6 +188,25 @@ describe('verify', () => {
       const check = /<li[^>]*data-check="signature"[^>]*>(.*?)<\/li>/.exec(appMarkup(page.text));
       assert.ok(check, 'the page has no signature check');
       assert.equal(textOf(check[1]).trim(), `Passed: ${signature.message}`);
+    });
+
+    test('issuing remembers the signature check', async () => {
+      const c = await issue();
+      const row = `SELECT CONCAT(checked_sha256 = credential_sha256, ':', checked_valid) FROM certificates` +
+        ` WHERE id = ${sqlString(c.id)}`;
+      assert.equal(await sqlValue(row), '1:1');
+
+      const response = await anonymous.get(`/api/v1/verify/${c.id}`);
+      const signature = response.json.checks.find((check) => check.check === 'signature');
+      assert.equal(signature.result, 'passed');
+      assert.equal(signature.message,
+        'The signature is valid and was made by a key of the alliance valid at issue time.');
+
+      // A changed text no longer matches the remembered hash, so it is checked again and fails.
+      await sql(`UPDATE certificates SET credential = REPLACE(credential, ${sqlString(c.id)},` +
+        ` ${sqlString(c.id.replace(/.$/, (last) => (last === '0' ? '1' : '0')))}) WHERE id = ${sqlString(c.id)}`);
+      const tampered = await anonymous.get(`/api/v1/verify/${c.id}`);
+      assert.equal(tampered.json.status, 'invalid', JSON.stringify(tampered.json.checks));
     });
 
     test('expired certificate', async () => {
@@ -378,6 +405,7 @@ describe('verify', () => {
 
       const pages = {};
       for (const c of [revoked, escaped]) {
+        await forgetSignatureCheck(c.id);
         const remembered = `SELECT checked_sha256 IS NOT NULL FROM certificates WHERE id = ${sqlString(c.id)}`;
         assert.equal(await sqlValue(remembered), '0', 'the signature check is remembered before the first view');
         const first = await anonymous.get(`/v/${c.id}`);
