@@ -443,18 +443,23 @@ struct catalogue_scratch {
 	struct relevance_key *keys;
 };
 
-void catalogue_worker_free(struct worker *w)
+static void scratch_arrays_free(struct catalogue_scratch *scratch)
 {
-	struct catalogue_scratch *scratch = w->catalogue_scratch;
-
-	if (!scratch)
-		return;
 	free(scratch->text_match);
 	free(scratch->relevance);
 	free(scratch->failed);
 	free(scratch->base_pass);
 	free(scratch->results);
 	free(scratch->keys);
+}
+
+void catalogue_worker_free(struct worker *w)
+{
+	struct catalogue_scratch *scratch = w->catalogue_scratch;
+
+	if (!scratch)
+		return;
+	scratch_arrays_free(scratch);
 	free(scratch);
 	w->catalogue_scratch = NULL;
 }
@@ -470,12 +475,7 @@ static struct catalogue_scratch *scratch_of(struct worker *w, size_t count)
 		return scratch;
 	/* Some headroom, so that a few new publications do not grow every thread's arrays again. */
 	count += count / 8 + 64;
-	free(scratch->text_match);
-	free(scratch->relevance);
-	free(scratch->failed);
-	free(scratch->base_pass);
-	free(scratch->results);
-	free(scratch->keys);
+	scratch_arrays_free(scratch);
 	scratch->text_match = xmalloc(count);
 	scratch->relevance = xmalloc(count * sizeof scratch->relevance[0]);
 	scratch->failed = xmalloc(count);

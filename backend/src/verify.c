@@ -767,22 +767,6 @@ static const char *status_label(const char *status)
 	return "Not found";
 }
 
-/* Appends the decimal digits of n. */
-static void buf_put_integer(struct buf *out, long long n)
-{
-	char digits[24];
-	size_t at = sizeof digits;
-	unsigned long long magnitude = n < 0 ? 0ull - (unsigned long long)n : (unsigned long long)n;
-
-	do {
-		digits[--at] = (char)('0' + magnitude % 10);
-		magnitude /= 10;
-	} while (magnitude);
-	if (n < 0)
-		digits[--at] = '-';
-	buf_append(out, digits + at, sizeof digits - at);
-}
-
 /* Writes lang="xx" for a two-letter ISO 639-1 code, and nothing for any other value. */
 static void render_lang(struct buf *out, const char *language)
 {
@@ -797,7 +781,7 @@ static void render_lang(struct buf *out, const char *language)
 /* Writes "50 hours" and, when the snapshot has ECTS credits, " (2.5 ECTS credits)". */
 static void render_workload(struct buf *out, const struct verify_view *view)
 {
-	buf_put_integer(out, view->workload_hours);
+	buf_put_int(out, view->workload_hours);
 	buf_puts(out, view->workload_hours == 1 ? " hour" : " hours");
 	if (view->has_ects_credits) {
 		/* %g: at most six significant digits, without trailing zeros. */
@@ -846,7 +830,7 @@ static void render_facts(struct buf *out, const struct verify_view *view)
 	/* The EQF row is left out when the micro-credential is not referenced to an EQF level. */
 	if (view->has_eqf_level) {
 		render_term(out, "EQF level");
-		buf_put_integer(out, view->eqf_level);
+		buf_put_int(out, view->eqf_level);
 		buf_puts(out, "</dd>\n");
 	}
 	render_term(out, "Workload");
