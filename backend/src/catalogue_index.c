@@ -7,8 +7,8 @@
  * and of a result item, and the translations of those versions. It is rebuilt from the database
  * when the catalogue generation (sql/100_catalogue_generation.sql) moves past the generation it
  * was built at. NOTE: for the 10,000 generated micro-credentials of bench/generate.sh the index is
- * an estimated 10 MiB per process (mostly titles and summaries), and the JSON of the result items
- * it keeps once they are used adds up to about 8 MiB more; twice that during a rebuild.
+ * an estimated 10 MiB per process (mostly titles and summaries). The JSON of the result items it
+ * keeps after their first use adds an estimated 8 MiB, and a rebuild briefly doubles both.
  *
  * One index is current at a time. Readers share it read-only and hold a reference while they
  * use it, so a rebuild never frees an index under a reader: the old one goes when its last

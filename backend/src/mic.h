@@ -37,11 +37,21 @@ bool text_has_control(const char *s, bool allow_newlines);
 int parse_long(const char *s, long long min, long long max, long long *out) MIC_NODISCARD;
 bool secure_equal(const char *a, const char *b);
 /*
- * Parses a JSON array of strings, such as the one MariaDB's JSON_EXTRACT returns for a [*] path,
- * without the cost of a general parser. Returns a new reference, or NULL for any other text, which
- * the caller then gives to json_loads.
+ * JSON text decoded in place, for columns that MariaDB wrote. A decoded string never takes more
+ * bytes than its escaped form, so it is written over the text as the text is read.
  */
-json_t *json_string_array_parse(const char *text);
+char *json_text_space(char *s);                     /* skips white space */
+/*
+ * Decodes the JSON string whose opening quote is at s to *to, which is s or an address before it,
+ * ends it with a NUL and advances *to past that. Returns the byte after the closing quote, or NULL
+ * for a malformed string (a raw control character, a bad escape, \u0000, or no closing quote).
+ */
+char *json_text_string_decode(char *s, char **to);
+/*
+ * Returns the byte after the JSON value at s, which is not a string, or NULL when none ends there.
+ * Numbers and literals are not checked: it finds where a value ends, with its strings and brackets.
+ */
+char *json_text_value_skip(char *s);
 
 /* buf.c: growable byte buffer, always NUL-terminated after the data. */
 struct buf {
@@ -525,7 +535,7 @@ enum check_result dataintegrity_verify(struct worker *w, json_t *credential, cha
 /*
  * Reserves a status list entry unless in->status_list is set already, builds and signs the
  * credential of in->certificate_id with key and stores it on the certificate row, with issued_at set to in->issued_at so that both agree.
- * The row also remembers the signature check of the stored text as valid: the signer knows it.
+ * The row also records the signature check of the stored text as valid, because it was signed just now.
  * Call inside the issuing transaction.
  */
 int credential_issue(struct worker *w, struct credential_input *in, struct evp_pkey_st *key,

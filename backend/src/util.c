@@ -161,154 +161,143 @@ bool secure_equal(const char *a, const char *b)
 	return diff == 0;
 }
 
-/* Reads four hex digits at s into *out; -1 when one is not a hex digit. */
-static int hex4(const char *s, unsigned *out)
-{
-	unsigned v = 0;
+/* ---- JSON text decoded in place ---- */
 
-	for (int i = 0; i < 4; i++) {
-		char c = s[i];
-		unsigned d;
-
-		if (c >= '0' && c <= '9')
-			d = (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			d = (unsigned)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			d = (unsigned)(c - 'A' + 10);
-		else
-			return -1;
-		v = v * 16 + d;
-	}
-	*out = v;
-	return 0;
-}
-
-static void buf_put_code_point(struct buf *b, unsigned cp)
-{
-	char enc[4];
-	size_t n;
-
-	if (cp < 0x80) {
-		enc[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		enc[0] = (char)(0xc0 | (cp >> 6));
-		enc[1] = (char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		enc[0] = (char)(0xe0 | (cp >> 12));
-		enc[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		enc[2] = (char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		enc[0] = (char)(0xf0 | (cp >> 18));
-		enc[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		enc[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		enc[3] = (char)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
-	buf_append(b, enc, n);
-}
-
-/* Decodes the JSON string whose opening quote is at *p into b; advances *p past its closing quote. */
-static int json_string_decode(const char **p, struct buf *b)
-{
-	const char *s = *p + 1;
-	unsigned cp, low;
-
-	buf_reset(b);
-	for (;;) {
-		const char *run = s;
-
-		while (*s != '"' && *s != '\\' && (unsigned char)*s >= 0x20)
-			s++;
-		buf_append(b, run, (size_t)(s - run));
-		if (*s == '"')
-			break;
-		if (*s != '\\')
-			return -1;      /* a raw control character or the end of the text */
-		s++;
-		switch (*s) {
-		case '"': case '\\': case '/':
-			buf_putc(b, *s);
-			break;
-		case 'b': buf_putc(b, '\b'); break;
-		case 'f': buf_putc(b, '\f'); break;
-		case 'n': buf_putc(b, '\n'); break;
-		case 'r': buf_putc(b, '\r'); break;
-		case 't': buf_putc(b, '\t'); break;
-		case 'u':
-			if (hex4(s + 1, &cp) != 0)
-				return -1;
-			s += 4;
-			if (cp == 0 || (cp >= 0xdc00 && cp <= 0xdfff))
-				return -1;      /* NUL, which json_loads rejects, or a lone low surrogate */
-			if (cp >= 0xd800 && cp <= 0xdbff) {
-				if (s[1] != '\\' || s[2] != 'u' || hex4(s + 3, &low) != 0 || low < 0xdc00 || low > 0xdfff)
-					return -1;
-				cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
-				s += 6;
-			}
-			buf_put_code_point(b, cp);
-			break;
-		default:
-			return -1;
-		}
-		s++;
-	}
-	*p = s + 1;
-	return 0;
-}
-
-static const char *skip_json_space(const char *s)
+char *json_text_space(char *s)
 {
 	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
 		s++;
 	return s;
 }
 
-json_t *json_string_array_parse(const char *text)
+/* Reads four hex digits at s into *out; -1 when one of them is not a hex digit. */
+static int json_hex4(const char *s, unsigned *out)
 {
-	const char *s = skip_json_space(text);
-	json_t *array, *item;
-	struct buf b;
+	unsigned value = 0;
 
-	if (*s != '[')
-		return NULL;
-	array = json_array();
-	buf_init(&b);
-	s = skip_json_space(s + 1);
-	if (*s == ']') {
-		s++;
-		goto end;
+	for (int i = 0; i < 4; i++) {
+		char c = s[i];
+
+		value <<= 4;
+		if (c >= '0' && c <= '9')
+			value |= (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			value |= (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			value |= (unsigned)(c - 'A' + 10);
+		else
+			return -1;
 	}
-	for (;;) {
-		if (*s != '"' || json_string_decode(&s, &b) != 0)
-			goto fail;
-		/* json_stringn rejects invalid UTF-8. */
-		item = json_stringn(b.data ? b.data : "", b.len);
-		if (!item)
-			goto fail;
-		json_array_append_new(array, item);
-		s = skip_json_space(s);
-		if (*s == ']') {
-			s++;
-			break;
+	*out = value;
+	return 0;
+}
+
+/* Writes code point cp as UTF-8 at *to and advances *to past it. */
+static void utf8_write(char **to, unsigned cp)
+{
+	unsigned char *t = (unsigned char *)*to;
+
+	if (cp < 0x80) {
+		*t++ = (unsigned char)cp;
+	} else if (cp < 0x800) {
+		*t++ = (unsigned char)(0xc0 | (cp >> 6));
+		*t++ = (unsigned char)(0x80 | (cp & 0x3f));
+	} else if (cp < 0x10000) {
+		*t++ = (unsigned char)(0xe0 | (cp >> 12));
+		*t++ = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+		*t++ = (unsigned char)(0x80 | (cp & 0x3f));
+	} else {
+		*t++ = (unsigned char)(0xf0 | (cp >> 18));
+		*t++ = (unsigned char)(0x80 | ((cp >> 12) & 0x3f));
+		*t++ = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+		*t++ = (unsigned char)(0x80 | (cp & 0x3f));
+	}
+	*to = (char *)t;
+}
+
+/* Decodes the escape after the backslash at *from to *to; advances both. -1 when it is invalid. */
+static int json_escape_decode(char **from, char **to)
+{
+	char *s = *from + 1;
+	unsigned cp, low;
+
+	switch (*s) {
+	case '"': case '\\': case '/': *(*to)++ = *s; break;
+	case 'b': *(*to)++ = '\b'; break;
+	case 'f': *(*to)++ = '\f'; break;
+	case 'n': *(*to)++ = '\n'; break;
+	case 'r': *(*to)++ = '\r'; break;
+	case 't': *(*to)++ = '\t'; break;
+	case 'u':
+		if (json_hex4(s + 1, &cp) != 0)
+			return -1;
+		s += 4;
+		/* NUL would cut the C string, and a low surrogate must follow a high one. */
+		if (cp == 0 || (cp >= 0xdc00 && cp <= 0xdfff))
+			return -1;
+		if (cp >= 0xd800 && cp <= 0xdbff) {
+			if (s[1] != '\\' || s[2] != 'u' || json_hex4(s + 3, &low) != 0 || low < 0xdc00 || low > 0xdfff)
+				return -1;
+			cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
+			s += 6;
 		}
-		if (*s != ',')
-			goto fail;
-		s = skip_json_space(s + 1);
+		utf8_write(to, cp);
+		break;
+	default:
+		return -1;
 	}
-end:
-	buf_free(&b);
-	if (*skip_json_space(s) != '\0') {
-		json_decref(array);
-		return NULL;
+	*from = s + 1;
+	return 0;
+}
+
+char *json_text_string_decode(char *s, char **to)
+{
+	char *t = *to;
+
+	s++;
+	for (;;) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"')
+			break;
+		if (c < 0x20)
+			return NULL;
+		if (c == '\\') {
+			if (json_escape_decode(&s, &t) != 0)
+				return NULL;
+		} else {
+			*t++ = *s++;
+		}
 	}
-	return array;
-fail:
-	buf_free(&b);
-	json_decref(array);
-	return NULL;
+	*t++ = '\0';
+	*to = t;
+	return s + 1;
+}
+
+char *json_text_value_skip(char *s)
+{
+	int depth = 0;
+
+	for (;;) {
+		char c = *s;
+
+		if (c == '\0')
+			return NULL;
+		if (c == '"') {
+			for (s++; *s != '"'; s++) {
+				if (*s == '\0' || (*s == '\\' && *++s == '\0'))
+					return NULL;
+			}
+		} else if (c == '[' || c == '{') {
+			depth++;
+		} else if (c == ']' || c == '}') {
+			if (depth == 0)
+				return s;
+			if (--depth == 0)
+				return s + 1;
+		} else if (depth == 0 && (c == ',' || c == ' ' || c == '\t' || c == '\n' || c == '\r')) {
+			return s;
+		}
+		s++;
+	}
 }

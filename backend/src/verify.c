@@ -283,161 +283,10 @@ struct verify_view {
 };
 
 /*
- * The fast path's JSON columns are decoded in place, because the row owns its text. A decoded JSON
- * string never takes more bytes than its escaped form with the quotes, so the output can be
- * written over the input as it is read. Escapes are read as util.c's json_string_array_parse()
- * reads them. The text between them is not checked again: these utf8mb4 columns come from MariaDB
- * as valid UTF-8.
+ * The fast path's two JSON columns are decoded in place with util.c's json_text_* functions,
+ * because the row owns its text. The text between escapes is not checked again: these utf8mb4
+ * columns come from MariaDB as valid UTF-8.
  */
-
-static char *json_space(char *s)
-{
-	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
-		s++;
-	return s;
-}
-
-/* Reads four hex digits at s into *out; -1 when one of them is not a hex digit. */
-static int json_hex4(const char *s, unsigned *out)
-{
-	unsigned value = 0;
-
-	for (int i = 0; i < 4; i++) {
-		char c = s[i];
-
-		value <<= 4;
-		if (c >= '0' && c <= '9')
-			value |= (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			value |= (unsigned)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			value |= (unsigned)(c - 'A' + 10);
-		else
-			return -1;
-	}
-	*out = value;
-	return 0;
-}
-
-/* Writes code point cp as UTF-8 at *to and advances *to past it. */
-static void utf8_write(char **to, unsigned cp)
-{
-	unsigned char *t = (unsigned char *)*to;
-
-	if (cp < 0x80) {
-		*t++ = (unsigned char)cp;
-	} else if (cp < 0x800) {
-		*t++ = (unsigned char)(0xc0 | (cp >> 6));
-		*t++ = (unsigned char)(0x80 | (cp & 0x3f));
-	} else if (cp < 0x10000) {
-		*t++ = (unsigned char)(0xe0 | (cp >> 12));
-		*t++ = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
-		*t++ = (unsigned char)(0x80 | (cp & 0x3f));
-	} else {
-		*t++ = (unsigned char)(0xf0 | (cp >> 18));
-		*t++ = (unsigned char)(0x80 | ((cp >> 12) & 0x3f));
-		*t++ = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
-		*t++ = (unsigned char)(0x80 | (cp & 0x3f));
-	}
-	*to = (char *)t;
-}
-
-/* Decodes the escape after the backslash at *from to *to; advances both. -1 when it is invalid. */
-static int json_escape_decode(char **from, char **to)
-{
-	char *s = *from + 1;
-	unsigned cp, low;
-
-	switch (*s) {
-	case '"': case '\\': case '/': *(*to)++ = *s; break;
-	case 'b': *(*to)++ = '\b'; break;
-	case 'f': *(*to)++ = '\f'; break;
-	case 'n': *(*to)++ = '\n'; break;
-	case 'r': *(*to)++ = '\r'; break;
-	case 't': *(*to)++ = '\t'; break;
-	case 'u':
-		if (json_hex4(s + 1, &cp) != 0)
-			return -1;
-		s += 4;
-		/* NUL would cut the C string, and a low surrogate must follow a high one. */
-		if (cp == 0 || (cp >= 0xdc00 && cp <= 0xdfff))
-			return -1;
-		if (cp >= 0xd800 && cp <= 0xdbff) {
-			if (s[1] != '\\' || s[2] != 'u' || json_hex4(s + 3, &low) != 0 || low < 0xdc00 || low > 0xdfff)
-				return -1;
-			cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
-			s += 6;
-		}
-		utf8_write(to, cp);
-		break;
-	default:
-		return -1;
-	}
-	*from = s + 1;
-	return 0;
-}
-
-/*
- * Decodes the JSON string whose opening quote is at s to *to, which is s or an address before it.
- * Ends the text with a NUL and advances *to past it. Returns the byte after the closing quote, or
- * NULL for a malformed string (a raw control character, a bad escape, or no closing quote).
- */
-static char *json_string_decode_at(char *s, char **to)
-{
-	char *t = *to;
-
-	s++;
-	for (;;) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"')
-			break;
-		if (c < 0x20)
-			return NULL;
-		if (c == '\\') {
-			if (json_escape_decode(&s, &t) != 0)
-				return NULL;
-		} else {
-			*t++ = *s++;
-		}
-	}
-	*t++ = '\0';
-	*to = t;
-	return s + 1;
-}
-
-/*
- * Returns the byte after the JSON value at s, which is not a string, or NULL when none ends there.
- * Numbers and literals are not checked, because MariaDB writes these columns: it is enough to
- * find where a value ends, with the strings and brackets inside it.
- */
-static char *json_value_skip(char *s)
-{
-	int depth = 0;
-
-	for (;;) {
-		char c = *s;
-
-		if (c == '\0')
-			return NULL;
-		if (c == '"') {
-			for (s++; *s != '"'; s++) {
-				if (*s == '\0' || (*s == '\\' && *++s == '\0'))
-					return NULL;
-			}
-		} else if (c == '[' || c == '{') {
-			depth++;
-		} else if (c == ']' || c == '}') {
-			if (depth == 0)
-				return s;
-			if (--depth == 0)
-				return s + 1;
-		} else if (depth == 0 && (c == ',' || c == ' ' || c == '\t' || c == '\n' || c == '\r')) {
-			return s;
-		}
-		s++;
-	}
-}
 
 /*
  * Decodes the verify_outcomes column, a JSON array of statements, into consecutive NUL-ended
@@ -451,30 +300,30 @@ static size_t outcomes_decode(char *text)
 
 	if (!text)
 		return 0;
-	s = json_space(text);
+	s = json_text_space(text);
 	if (*s != '[')
 		return 0;
-	s = json_space(s + 1);
+	s = json_text_space(s + 1);
 	if (*s != ']') {
 		for (;;) {
 			if (*s == '"') {
-				s = json_string_decode_at(s, &to);
+				s = json_text_string_decode(s, &to);
 			} else {
-				s = json_value_skip(s);
+				s = json_text_value_skip(s);
 				*to++ = '\0';
 			}
 			if (!s)
 				return 0;
 			count++;
-			s = json_space(s);
+			s = json_text_space(s);
 			if (*s == ']')
 				break;
 			if (*s != ',')
 				return 0;
-			s = json_space(s + 1);
+			s = json_text_space(s + 1);
 		}
 	}
-	return *json_space(s + 1) == '\0' ? count : 0;
+	return *json_text_space(s + 1) == '\0' ? count : 0;
 }
 
 /*
@@ -483,12 +332,12 @@ static size_t outcomes_decode(char *text)
  */
 static void organisation_decode(char *text, const char **name, const char **country)
 {
-	char *s = text ? json_space(text) : NULL;
+	char *s = text ? json_text_space(text) : NULL;
 
 	*name = *country = "";
 	if (!s || *s != '{')
 		return;
-	s = json_space(s + 1);
+	s = json_text_space(s + 1);
 	if (*s == '}')
 		return;
 	for (;;) {
@@ -496,33 +345,33 @@ static void organisation_decode(char *text, const char **name, const char **coun
 		const char *value = "";
 		const char **member = NULL;
 
-		if (*s != '"' || !(s = json_string_decode_at(s, &to)))
+		if (*s != '"' || !(s = json_text_string_decode(s, &to)))
 			break;
-		s = json_space(s);
+		s = json_text_space(s);
 		if (*s != ':')
 			break;
-		s = json_space(s + 1);
+		s = json_text_space(s + 1);
 		if (strcmp(key, "name") == 0)
 			member = name;
 		else if (strcmp(key, "country") == 0)
 			member = country;
 		if (*s == '"') {
 			value = to = s;
-			s = json_string_decode_at(s, &to);
+			s = json_text_string_decode(s, &to);
 		} else {
-			s = json_value_skip(s);
+			s = json_text_value_skip(s);
 		}
 		if (!s)
 			break;
 		/* As in jansson, the last of two members with the same name counts. */
 		if (member)
 			*member = value;
-		s = json_space(s);
+		s = json_text_space(s);
 		if (*s == '}')
 			return;
 		if (*s != ',')
 			break;
-		s = json_space(s + 1);
+		s = json_text_space(s + 1);
 	}
 	*name = *country = "";
 }

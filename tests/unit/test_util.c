@@ -100,53 +100,75 @@ static void test_secure_equal(void)
 	CHECK(secure_equal("", ""));
 }
 
-/* Checks that the parsed statements equal the result of jansson's own parser. */
+/* Decodes the JSON string literal text in place and checks it against jansson's own decoding. */
 static void check_same_as_jansson(const char *text)
 {
-	json_t *ours = json_string_array_parse(text);
+	char *copy = xstrdup(text), *to = copy;
 	json_t *theirs = json_loads(text, JSON_DECODE_ANY, NULL);
+	char *after = json_text_string_decode(copy, &to);
 
-	CHECK(ours != NULL);
+	CHECK(after != NULL);
 	CHECK(theirs != NULL);
-	CHECK(json_equal(ours, theirs));
-	json_decref(ours);
+	if (after && theirs) {
+		CHECK(*after == '\0');
+		CHECK(strcmp(copy, json_string_value(theirs)) == 0);
+	}
 	json_decref(theirs);
+	free(copy);
 }
 
-static void test_json_string_array_parse(void)
+/* Checks that text is rejected as a JSON string. */
+static void check_string_rejected(const char *text)
 {
-	json_t *a;
+	char *copy = xstrdup(text), *to = copy;
 
-	check_same_as_jansson("[]");
-	check_same_as_jansson("[\"one\"]");
-	check_same_as_jansson(" [ \"one\" , \"two\" ] ");
-	check_same_as_jansson("[\"quote \\\" backslash \\\\ slash \\/ tab \\t line \\n\"]");
-	check_same_as_jansson("[\"\\u00e9t\\u00E9 \\ud83d\\ude42\", \"Γεώργιος 🙂\"]");
-	check_same_as_jansson("[\"\\b\\f\\r\"]");
+	CHECK(json_text_string_decode(copy, &to) == NULL);
+	free(copy);
+}
 
-	a = json_string_array_parse("[\"Zoë\",\"a\\u0041\"]");
-	CHECK(json_array_size(a) == 2);
-	CHECK(strcmp(json_string_value(json_array_get(a, 0)), "Zoë") == 0);
-	CHECK(strcmp(json_string_value(json_array_get(a, 1)), "aA") == 0);
-	json_decref(a);
+static void test_json_text_string_decode(void)
+{
+	check_same_as_jansson("\"\"");
+	check_same_as_jansson("\"one\"");
+	check_same_as_jansson("\"quote \\\" backslash \\\\ slash \\/ tab \\t line \\n\"");
+	check_same_as_jansson("\"\\u00e9t\\u00E9 \\ud83d\\ude42\"");
+	check_same_as_jansson("\"Γεώργιος 🙂\"");
+	check_same_as_jansson("\"\\b\\f\\r\"");
+	check_same_as_jansson("\"a\\u0041\"");
 
-	/* Anything but a flat array of well-formed strings is left to the general parser. */
-	CHECK(json_string_array_parse("") == NULL);
-	CHECK(json_string_array_parse("null") == NULL);
-	CHECK(json_string_array_parse("[1]") == NULL);
-	CHECK(json_string_array_parse("[\"a\",]") == NULL);
-	CHECK(json_string_array_parse("[\"a\"") == NULL);
-	CHECK(json_string_array_parse("[\"a\"] x") == NULL);
-	CHECK(json_string_array_parse("[\"a\" \"b\"]") == NULL);
-	CHECK(json_string_array_parse("[\"unterminated]") == NULL);
-	CHECK(json_string_array_parse("[\"raw\ttab\"]") == NULL);
-	CHECK(json_string_array_parse("[\"bad \\x escape\"]") == NULL);
-	CHECK(json_string_array_parse("[\"\\u12\"]") == NULL);
-	CHECK(json_string_array_parse("[\"\\ud83d alone\"]") == NULL);
-	CHECK(json_string_array_parse("[\"\\ude42 alone\"]") == NULL);
-	CHECK(json_string_array_parse("[\"nul \\u0000 inside\"]") == NULL);
-	CHECK(json_string_array_parse("[\"\xff\"]") == NULL);
-	CHECK(json_string_array_parse("[[\"nested\"]]") == NULL);
+	check_string_rejected("\"unterminated");
+	check_string_rejected("\"raw\ttab\"");
+	check_string_rejected("\"bad \\x escape\"");
+	check_string_rejected("\"\\u12\"");
+	check_string_rejected("\"\\ud83d alone\"");
+	check_string_rejected("\"\\ude42 alone\"");
+	check_string_rejected("\"nul \\u0000 inside\"");
+}
+
+/* Two strings decoded one after the other end up side by side at the start of the text. */
+static void test_json_text_decode_in_place(void)
+{
+	char text[] = "[\"Zo\\u00eb\", 7, \"x\"]";
+	char *to = text, *s = json_text_space(text + 1);
+
+	s = json_text_string_decode(s, &to);
+	CHECK(s != NULL);
+	if (!s)
+		return;
+	s = json_text_value_skip(json_text_space(s + 1));
+	CHECK(s != NULL);
+	if (!s)
+		return;
+	CHECK(*s == ',');
+	s = json_text_string_decode(json_text_space(s + 1), &to);
+	CHECK(s != NULL);
+	if (!s)
+		return;
+	CHECK(*s == ']');
+	CHECK(strcmp(text, "Zoë") == 0);
+	CHECK(strcmp(text + strlen("Zoë") + 1, "x") == 0);
+	CHECK(*json_text_value_skip((char[]){ "[1, [2]] ," }) == ' ');
+	CHECK(json_text_value_skip((char[]){ "[1, \"]" }) == NULL);
 }
 
 int main(void)
@@ -158,6 +180,7 @@ int main(void)
 	test_text_trim();
 	test_email_valid();
 	test_secure_equal();
-	test_json_string_array_parse();
+	test_json_text_string_decode();
+	test_json_text_decode_in_place();
 	return check_summary("util");
 }
