@@ -437,4 +437,69 @@ describe('verify', () => {
       assert.match(response.text, /<script\b[^>]*\bsrc="\/assets\/[^"]+\.js"/);
     });
   });
+
+  // Both fast paths read certificate_verifications and certificate_public_parts (migration 200),
+  // which triggers on certificates keep. These tests change certificates by hand, as an operator
+  // or a replicated statement might, and read the result through the API.
+  describe('verification rows', () => {
+    const rowOf = async (id) => {
+      const rows = await sql(`SELECT parts_sha256, holder_name, has_credential, IFNULL(signature_valid, 'NULL')` +
+        ` FROM certificate_verifications WHERE id = ${sqlString(id)}`);
+      assert.equal(rows.length, 1, `certificate ${id} has ${rows.length} verification rows`);
+      const [parts, holder, hasCredential, signatureValid] = rows[0];
+      return { parts, holder, hasCredential, signatureValid };
+    };
+
+    test('one micro-credential shares public parts', async () => {
+      const first = await issue({ holder_name: 'Ana Primera' });
+      const second = await issue({ holder_name: 'Ana Segunda' });
+      const a = await rowOf(first.id);
+      const b = await rowOf(second.id);
+
+      assert.match(a.parts, /^[0-9a-f]{64}$/);
+      assert.equal(b.parts, a.parts);
+      assert.equal(a.holder, 'Ana Primera');
+      assert.equal(b.holder, 'Ana Segunda');
+      assert.equal(a.hasCredential, '1');
+      assert.equal(a.signatureValid, '1', 'issuing did not carry its signature check into the row');
+      const title = await sqlValue(`SELECT title FROM certificate_public_parts WHERE sha256 = ${sqlString(a.parts)}`);
+      assert.equal(title, INSULATION_TITLE);
+    });
+
+    test('hand edits reach verification at once', async () => {
+      const c = await issue({ holder_name: 'Before Change' });
+      await sql(`UPDATE certificates SET holder_name = 'Ζωή After Change', valid_until = '2020-01-31 12:00:00'` +
+        ` WHERE id = ${sqlString(c.id)}`);
+      const changed = await anonymous.get(`/api/v1/verify/${c.id}`);
+      assert.equal(changed.status, 200, changed.text);
+      assert.equal(changed.json.status, 'expired');
+      assert.equal(changed.json.holder.name, 'Ζωή After Change');
+      assert.equal(changed.json.valid_until_on, '2020-01-31');
+
+      // A new title in the snapshot makes new public parts; the old ones stay for the others.
+      const before = await rowOf(c.id);
+      await sql(`UPDATE certificates SET snapshot = JSON_SET(snapshot, '$.title', 'Título cambiado à la main')` +
+        ` WHERE id = ${sqlString(c.id)}`);
+      const after = await rowOf(c.id);
+      assert.notEqual(after.parts, before.parts);
+      const retitled = await anonymous.get(`/api/v1/verify/${c.id}`);
+      assert.equal(retitled.json.microcredential.title, 'Título cambiado à la main');
+      const page = await anonymous.get(`/v/${c.id}`);
+      assert.ok(page.text.includes('Título cambiado à la main'), 'the page shows the old title');
+      const other = await issue();
+      assert.equal((await anonymous.get(`/api/v1/verify/${other.id}`)).json.microcredential.title, INSULATION_TITLE);
+
+      // A changed credential text no longer matches the remembered check: the next view checks it.
+      await sql(`UPDATE certificates SET credential = REPLACE(credential, 'Before Change', 'Forged Name')` +
+        ` WHERE id = ${sqlString(c.id)}`);
+      assert.equal((await rowOf(c.id)).signatureValid, 'NULL');
+      const forged = await anonymous.get(`/api/v1/verify/${c.id}`);
+      assert.equal(forged.json.status, 'invalid', forged.text);
+
+      await sql(`DELETE FROM certificates WHERE id = ${sqlString(c.id)}`);
+      assert.equal((await sql(`SELECT id FROM certificate_verifications WHERE id = ${sqlString(c.id)}`)).length, 0);
+      assert.equal((await anonymous.get(`/api/v1/verify/${c.id}`)).status, 404);
+      assert.equal((await anonymous.get(`/v/${c.id}`)).status, 404);
+    });
+  });
 });
