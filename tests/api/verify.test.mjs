@@ -501,5 +501,25 @@ describe('verify', () => {
       assert.equal((await anonymous.get(`/api/v1/verify/${c.id}`)).status, 404);
       assert.equal((await anonymous.get(`/v/${c.id}`)).status, 404);
     });
+
+    test('NUL escape in a snapshot', async () => {
+      // The API rejects \u0000 in request bodies, but MariaDB's JSON functions accept it in a row
+      // edited by hand. Both paths answer 200 and keep the title up to the NUL character.
+      const c = await issue();
+      await sql(`UPDATE certificates SET snapshot = REPLACE(snapshot, '"title":"Installing thermal',` +
+        ` '"title":"Installing\\\\u0000thermal') WHERE id = ${sqlString(c.id)}`);
+      const nulAt = `SELECT LOCATE(CHAR(0), JSON_VALUE(snapshot, '$.title')) FROM certificates WHERE id = ${sqlString(c.id)}`;
+      assert.equal(await sqlValue(nulAt), '11', 'the snapshot title has no NUL character after "Installing"');
+      for (const path of ['fast', 'slow']) {
+        if (path === 'slow') await forgetSignatureCheck(c.id);
+        const json = await anonymous.get(`/api/v1/verify/${c.id}`);
+        assert.equal(json.status, 200, `${path}: ${json.text}`);
+        assert.equal(json.json.microcredential.title, `Installing\u0000thermal insulation in timber-frame walls`);
+        if (path === 'slow') await forgetSignatureCheck(c.id);
+        const page = await anonymous.get(`/v/${c.id}`);
+        assert.equal(page.status, 200, path);
+        assert.match(page.text, /<h1 class="verify__title"[^>]*>Installing<\/h1>/);
+      }
+    });
   });
 });
