@@ -76,8 +76,13 @@ static bool connection_lost(unsigned int err)
 
 MYSQL *db_connect(char *err, size_t errlen)
 {
+	return db_connect_waiting(err, errlen, 30);
+}
+
+MYSQL *db_connect_waiting(char *err, size_t errlen, unsigned int io_timeout)
+{
 	MYSQL *conn = mysql_init(NULL);
-	unsigned int connect_timeout = 3, io_timeout = 30;
+	unsigned int connect_timeout = 3;
 	my_bool no = 0;
 	static const char *const setup[] = {
 		"SET time_zone = '+00:00'",

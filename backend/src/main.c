@@ -148,7 +148,11 @@ static int serve(void)
 static int migrate(void)
 {
 	char err[512];
-	MYSQL *conn = db_connect(err, sizeof(err));
+	/*
+	 * A migration that fills a new table from certificates runs one statement over every row,
+	 * which takes longer than the 30 s that requests may wait, so this connection waits an hour.
+	 */
+	MYSQL *conn = db_connect_waiting(err, sizeof(err), 3600);
 	int rc;
 
 	if (conn == NULL) {

@@ -175,6 +175,8 @@ long long db_cell_int(const struct db_result *r, size_t row, size_t col);  /* 0 
 /* The MySQL error number of the last failed call, e.g. 1062 for a duplicate key. */
 unsigned int db_errno(struct worker *w);
 MYSQL *db_connect(char *err, size_t errlen);
+/* Connects like db_connect(), waiting up to io_timeout seconds for each read or write. */
+MYSQL *db_connect_waiting(char *err, size_t errlen, unsigned int io_timeout);
 int db_worker_connect(struct worker *w) MIC_NODISCARD;
 void db_worker_close(struct worker *w);   /* keeps the emptied statement cache for reuse */
 void db_worker_free(struct worker *w);    /* closes and frees the cache too */

@@ -1,8 +1,9 @@
 /*
  * verify.c: public verification of a certificate, as JSON and as the HTML page behind the QR code.
  *
- * GET /api/v1/verify/{id} is the hottest endpoint: one primary-key lookup and the JSON built from
- * the stored snapshot. It never returns the holder's e-mail address.
+ * GET /api/v1/verify/{id} is the hottest endpoint: one query on two small tables that triggers keep
+ * from the certificates row, and the JSON written as text. It never returns the holder's e-mail
+ * address.
  *
  * GET /v/{id} serves the SPA's index.html with the verification already rendered into it, so an
  * employer who scans the QR code sees the status before any script runs. Three places of the
@@ -101,9 +102,9 @@ static json_t *verify_load(struct worker *w, const char *id, bool *db_failed, st
 /*
  * The fast path of a verification: the certificate's row of certificate_verifications joined with
  * its public parts (migration 200), both kept by triggers on certificates. The first takes about
- * 180 bytes per certificate and the second is shared by all certificates of one micro-credential
- * version, so the pages that random verifications read fit in MariaDB's buffer pool for about 80
- * times more certificates than the certificates rows would. The row carries the remembered signature check (copied onto
+ * 180 bytes per certificate, and the certificates of one micro-credential version share one row of
+ * the second. So the pages that random verifications read are about 80 times fewer than those of
+ * the certificates rows, and far more certificates fit in MariaDB's buffer pool. The row carries the remembered signature check (copied onto
  * the certificate by verifychecks.c). The API writes its reply as text from it, and the page fills
  * its view from it without parsing the snapshot. Both give what verify_load() gives.
  */
@@ -121,7 +122,8 @@ enum verify_fast_column {
     "SELECT v.holder_name, v.issued_at, v.valid_until, v.revoked_at, v.revocation_reason," \
     " p.organisation, p.issuer_name, v.has_credential, v.signature_valid, v.checked_detail," \
     " v.withdrawn_at, v.awarded_on, " microcredential_columns \
-    " FROM certificate_verifications v JOIN certificate_public_parts p ON p.sha256 = v.parts_sha256" \
+    " FROM certificate_verifications v" \
+    " JOIN certificate_public_parts p ON p.sha256 = v.parts_sha256 AND p.copy = v.parts_copy" \
     " WHERE v.id = ?"
 
 static const char verify_fast_sql[] = VERIFY_FAST_SELECT("p.microcredential");

@@ -443,11 +443,11 @@ describe('verify', () => {
   // or a replicated statement might, and read the result through the API.
   describe('verification rows', () => {
     const rowOf = async (id) => {
-      const rows = await sql(`SELECT parts_sha256, holder_name, has_credential, IFNULL(signature_valid, 'NULL')` +
+      const rows = await sql(`SELECT parts_sha256, parts_copy, holder_name, has_credential, IFNULL(signature_valid, 'NULL')` +
         ` FROM certificate_verifications WHERE id = ${sqlString(id)}`);
       assert.equal(rows.length, 1, `certificate ${id} has ${rows.length} verification rows`);
-      const [parts, holder, hasCredential, signatureValid] = rows[0];
-      return { parts, holder, hasCredential, signatureValid };
+      const [parts, copy, holder, hasCredential, signatureValid] = rows[0];
+      return { parts, copy, holder, hasCredential, signatureValid };
     };
 
     test('one micro-credential shares public parts', async () => {
@@ -458,11 +458,13 @@ describe('verify', () => {
 
       assert.match(a.parts, /^[0-9a-f]{64}$/);
       assert.equal(b.parts, a.parts);
+      assert.equal(b.copy, a.copy);
       assert.equal(a.holder, 'Ana Primera');
       assert.equal(b.holder, 'Ana Segunda');
       assert.equal(a.hasCredential, '1');
       assert.equal(a.signatureValid, '1', 'issuing did not carry its signature check into the row');
-      const title = await sqlValue(`SELECT title FROM certificate_public_parts WHERE sha256 = ${sqlString(a.parts)}`);
+      const title = await sqlValue(`SELECT title FROM certificate_public_parts` +
+        ` WHERE sha256 = ${sqlString(a.parts)} AND copy = ${sqlString(a.copy)}`);
       assert.equal(title, INSULATION_TITLE);
     });
 
@@ -504,7 +506,7 @@ describe('verify', () => {
 
     test('NUL escape in a snapshot', async () => {
       // The API rejects \u0000 in request bodies, but MariaDB's JSON functions accept it in a row
-      // edited by hand. Both paths answer 200 and keep the title up to the NUL character.
+      // edited by hand. Both paths return 200 and keep the title up to the NUL character.
       const c = await issue();
       await sql(`UPDATE certificates SET snapshot = REPLACE(snapshot, '"title":"Installing thermal',` +
         ` '"title":"Installing\\\\u0000thermal') WHERE id = ${sqlString(c.id)}`);
@@ -520,6 +522,62 @@ describe('verify', () => {
         assert.equal(page.status, 200, path);
         assert.match(page.text, /<h1 class="verify__title"[^>]*>Installing<\/h1>/);
       }
+    });
+
+    test('new parts never wait for others', async () => {
+      // Another transaction writes the same new content and keeps it uncommitted, as a bulk job of
+      // a new version does. This change must not wait for it, and keeps a copy of its own.
+      const blocker = await issue();
+      const c = await issue();
+      const title = `Lock test ${c.id}`;
+      const retitle = (id) => `UPDATE certificates SET snapshot = JSON_SET(snapshot, '$.title', ${sqlString(title)})` +
+        ` WHERE id = ${sqlString(id)}`;
+      const holding = sql(`BEGIN; ${retitle(blocker.id)}; DO SLEEP(4); ROLLBACK;`);
+      // Waits until the other transaction has made its change and sleeps with it uncommitted.
+      const sleeping = `SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE info = 'DO SLEEP(4)'`;
+      for (let tries = 0; (await sqlValue(sleeping)) === '0'; tries++) {
+        assert.ok(tries < 60, 'the other transaction never started');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const started = Date.now();
+      await sql(retitle(c.id));
+      const waited = Date.now() - started;
+      await holding;
+
+      assert.ok(waited < 2500, `the change waited ${waited} ms for the other transaction`);
+      const row = await rowOf(c.id);
+      assert.equal(row.copy, c.id);
+      const response = await anonymous.get(`/api/v1/verify/${c.id}`);
+      assert.equal(response.status, 200, response.text);
+      assert.equal(response.json.microcredential.title, title);
+      const rolledBack = await anonymous.get(`/api/v1/verify/${blocker.id}`);
+      assert.equal(rolledBack.json.microcredential.title, INSULATION_TITLE);
+      // The next certificate with this content shares the committed copy.
+      const d = await issue();
+      await sql(retitle(d.id));
+      assert.equal((await rowOf(d.id)).copy, c.id);
+    });
+
+    test('missing parts written again', async () => {
+      // Public parts that are gone, as after a changed verify_* expression, come back at the
+      // certificate's next update, so its row never keeps pointing at nothing.
+      const c = await issue();
+      const title = `Parts test ${c.id}`;
+      await sql(`UPDATE certificates SET snapshot = JSON_SET(snapshot, '$.title', ${sqlString(title)})` +
+        ` WHERE id = ${sqlString(c.id)}`);
+      const before = await rowOf(c.id);
+      assert.equal(before.copy, c.id);
+      await sql(`DELETE FROM certificate_public_parts WHERE sha256 = ${sqlString(before.parts)}`);
+      assert.equal((await anonymous.get(`/api/v1/verify/${c.id}`)).status, 404);
+
+      const revoked = await coordinatorClient.post(`/api/v1/certificates/${c.id}/revoke`, { reason: 'Parts test' });
+      assert.equal(revoked.status, 200, revoked.text);
+      const after = await rowOf(c.id);
+      assert.equal(after.parts, before.parts);
+      const response = await anonymous.get(`/api/v1/verify/${c.id}`);
+      assert.equal(response.status, 200, response.text);
+      assert.equal(response.json.status, 'revoked');
+      assert.equal(response.json.microcredential.title, title);
     });
   });
 });
