@@ -30,6 +30,8 @@ describe('joining and account pages', { timeout: 120000 }, () => {
 
       await page.getByText('Enter the name of the organisation.').waitFor();
       await page.getByText('Members must accept the charter.', { exact: false }).waitFor();
+      // The focus moves to the first invalid field after the errors are drawn.
+      await page.waitForFunction(() => document.activeElement?.id === 'join-name', null, { timeout: 10000 }).catch(() => {});
       const focused = await page.evaluate(() => document.activeElement.id);
       assert.equal(focused, 'join-name');
       assert.equal(await page.getByLabel('Organisation name').getAttribute('aria-invalid'), 'true');

@@ -32,6 +32,15 @@ function focusedText(page) {
   return page.evaluate(() => document.activeElement && document.activeElement.textContent);
 }
 
+/**
+ * Waits until the focused element's text matches pattern. The page moves the focus to a status
+ * message after rendering it, so a slow build can show the text a moment before it has the focus.
+ */
+async function waitForFocusedText(page, pattern) {
+  await page.waitForFunction((source) => new RegExp(source).test(document.activeElement?.textContent ?? ''),
+    pattern.source, { timeout: 10000 }).catch(() => {});
+}
+
 /** Asserts that the element of selector has no scroll area of its own, so it scrolls with the page. */
 async function assertNoInnerScroll(page, selector) {
   const box = await page.locator(selector).evaluate((element) => ({
@@ -135,6 +144,7 @@ describe('validation pages', { timeout: 240000 }, () => {
     await page.getByLabel(accounts.company.name, { exact: true }).check();
     await page.getByRole('button', { name: 'Assign reviewers', exact: true }).click();
     await page.getByText('The reviewers have been assigned and the version is in review.').waitFor();
+    await waitForFocusedText(page, /^The reviewers have been assigned and the version is in review\.$/);
     assert.equal(await focusedText(page), 'The reviewers have been assigned and the version is in review.');
     await assertNoInnerScroll(page, '.review__side');
 
@@ -171,6 +181,7 @@ describe('validation pages', { timeout: 240000 }, () => {
       await page.getByLabel(/^Comment for the editors and the coordinator/).fill('Clear outcomes, vague assessment');
       await page.getByRole('button', { name: 'Save review' }).click();
       await page.getByText(/Your review has been saved/).waitFor();
+      await waitForFocusedText(page, /Your review has been saved/);
       assert.match(await focusedText(page), /Your review has been saved/);
       await assertNoInnerScroll(page, '.review__checklist');
       await saveScreenshot(page, 'validation-review');
