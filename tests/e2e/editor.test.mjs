@@ -114,7 +114,7 @@ describe('microcredential editor', { timeout: 180000 }, () => {
     const message = page.getByText('Submitted for validation. The coordinators will assign reviewers.');
     await message.waitFor();
     await page.getByText('Version 1: submitted.').waitFor();
-    // The focus moves to the message after it is drawn, which a slow build shows apart.
+    // The focus moves to the message after it is drawn, a moment later in a slow build.
     await page.waitForFunction((text) => (document.activeElement?.textContent ?? '').includes(text),
       'Submitted for validation.', { timeout: 10000 }).catch(() => {});
     assert.equal(await message.evaluate((el) => el === document.activeElement), true, 'the message has the focus');
