@@ -103,10 +103,11 @@ static json_t *verify_load(struct worker *w, const char *id, bool *db_failed, st
  * The fast path of a verification: the certificate's row of certificate_verifications joined with
  * its public parts (migration 200), both kept by triggers on certificates. The first takes about
  * 180 bytes per certificate, and the certificates of one micro-credential version share one row of
- * the second. So the pages that random verifications read are about 80 times fewer than those of
- * the certificates rows, and far more certificates fit in MariaDB's buffer pool. The row carries the remembered signature check (copied onto
- * the certificate by verifychecks.c). The API writes its reply as text from it, and the page fills
- * its view from it without parsing the snapshot. Both give what verify_load() gives.
+ * the second. So random verifications read about 80 times fewer pages than from the certificates
+ * rows, and far more certificates fit in MariaDB's buffer pool. The row carries the remembered
+ * signature check (copied onto the certificate by verifychecks.c). The API writes its reply as
+ * text from it, and the page fills its view from it without parsing the snapshot. Both give what
+ * verify_load() gives.
  */
 enum verify_fast_column {
 	VF_HOLDER, VF_ISSUED_AT, VF_VALID_UNTIL, VF_REVOKED_AT, VF_REASON, VF_ORGANISATION, VF_ISSUER,
